@@ -1,7 +1,7 @@
 /**
  * Go's `fmt` `%v` for Go values, as `fmt.Sprint` and text/template print them.
  */
-import { type GoValue, deref, isGoObject } from './values.ts';
+import { deref, type GoValue, isGoObject } from './values.ts';
 
 /** `fmt.Sprint(v)`; `top` follows text/template, which dereferences a pointer it prints. */
 export function sprint(v: GoValue, top = true): string {

@@ -2,8 +2,9 @@
  * Go's `encoding/json` for Go values: struct field order and tags, `omitempty`, sorted map keys,
  * nil maps and slices as `null`, HTML-safe escaping; and `MarshalIndent` as `docker inspect` prints.
  */
-import { type GoField, type GoValue, deref, isZero } from './values.ts';
+
 import { formatGoFloat } from './fmt.ts';
+import { deref, type GoField, type GoValue, isZero } from './values.ts';
 
 /** `json.Marshal(v)`. */
 export function marshal(v: GoValue, opts: { escapeHTML?: boolean } = {}): string {
@@ -13,7 +14,10 @@ export function marshal(v: GoValue, opts: { escapeHTML?: boolean } = {}): string
 
 /** `json.Encoder` with `SetEscapeHTML(false)`, as the docker CLI's `json` template function. */
 function unescapeHTML(s: string): string {
-  return s.replace(/\\u003c|\\u003e|\\u0026/g, (m) => ({ '\\u003c': '<', '\\u003e': '>', '\\u0026': '&' })[m] ?? m);
+  return s.replace(
+    /\\u003c|\\u003e|\\u0026/g,
+    (m) => ({ '\\u003c': '<', '\\u003e': '>', '\\u0026': '&' })[m] ?? m,
+  );
 }
 
 /** `json.MarshalIndent(v, prefix, indent)`. */

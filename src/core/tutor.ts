@@ -1,0 +1,148 @@
+/**
+ * The tutor core: turns a TutorRequest into a TutorReply. It decides what a command means and
+ * which sandbox it runs in; adapters only translate, backends only run.
+ */
+
+import { type SandboxBackend, sandboxKey } from '../sandbox/backend.ts';
+import { ShellSyntaxError, splitWords } from '../shell/split-words.ts';
+import { code, type TutorReply, type TutorRequest, text } from './types.ts';
+
+/** Longest message the tutor reads; chat platforms cap theirs near 4,000 characters too. */
+export const MAX_MESSAGE_CHARS = 4096;
+
+export interface TutorDeps {
+  backend: SandboxBackend;
+}
+
+export type SlashHandler = (req: TutorRequest, args: string, deps: TutorDeps) => Promise<TutorReply>;
+
+interface SlashCommand {
+  summary: string;
+  usage: string;
+  handler: SlashHandler;
+  taOnly?: boolean;
+}
+
+const commands = new Map<string, SlashCommand>();
+
+/** Adds a slash command (`/quiz`, `/lab`...) to the tutor. */
+export function registerSlashCommand(name: string, cmd: SlashCommand): void {
+  commands.set(name, cmd);
+}
+
+const COMING = ['quiz', 'lab', 'topology', 'api', 'learn', 'explain', 'why', 'course'];
+
+export function reply(req: TutorRequest, ...blocks: TutorReply['blocks']): TutorReply {
+  return { requestId: req.id, visibility: 'private', blocks };
+}
+
+registerSlashCommand('docker', {
+  summary: 'run a docker command in your own sandbox',
+  usage: '/docker network ls',
+  handler: async (req, args, deps) => {
+    if (args.trim() === '') {
+      return reply(
+        req,
+        text('Usage: /docker COMMAND, for example `/docker network ls`. Try /help for more.'),
+      );
+    }
+    try {
+      splitWords(args);
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        return reply(
+          req,
+          text(`Unbalanced quotes in your command: close every ' and " you open, then try again.`),
+        );
+      }
+      throw e;
+    }
+    const key = sandboxKey(req.identity.platform, req.identity.workspace, req.identity.userId);
+    const result = await deps.backend.exec(key, `docker ${args}`);
+    const blocks: TutorReply['blocks'] = [];
+    if (result.notice) blocks.push(text(result.notice));
+    blocks.push(code(result.output === '' ? '(no output)' : result.output));
+    if (result.exitCode !== 0) blocks.push(text(`exit status ${result.exitCode}`));
+    return reply(req, ...blocks);
+  },
+});
+
+registerSlashCommand('sandbox', {
+  summary: 'reset your sandbox (`/sandbox reset`)',
+  usage: '/sandbox reset',
+  handler: async (req, args, deps) => {
+    if (args.trim() !== 'reset')
+      return reply(req, text('Usage: /sandbox reset: throws your sandbox away and starts a fresh one.'));
+    const key = sandboxKey(req.identity.platform, req.identity.workspace, req.identity.userId);
+    await deps.backend.reset(key);
+    return reply(
+      req,
+      text('Your sandbox is fresh again: only the default networks bridge, host and none remain.'),
+    );
+  },
+});
+
+registerSlashCommand('help', {
+  summary: 'what the tutor can do',
+  usage: '/help',
+  handler: async (req) => {
+    const lines = [...commands.entries()]
+      .filter(([, c]) => !c.taOnly || req.identity.roles.includes('ta'))
+      .map(([name, c]) => `/${name}: ${c.summary} (e.g. ${c.usage})`);
+    for (const name of COMING) if (!commands.has(name)) lines.push(`/${name}: coming soon`);
+    return reply(
+      req,
+      text(
+        `docker-tutor: learn Docker networking and the Engine API in your own sandbox.\n${lines.join('\n')}`,
+      ),
+    );
+  },
+});
+
+export class Tutor {
+  constructor(private readonly deps: TutorDeps) {}
+
+  async handle(req: TutorRequest): Promise<TutorReply> {
+    const raw = req.text;
+    if (raw.length > MAX_MESSAGE_CHARS) {
+      return reply(
+        req,
+        text(`That message is too long (${raw.length} characters; the limit is ${MAX_MESSAGE_CHARS}).`),
+      );
+    }
+    const line = raw.trim();
+    if (line === '')
+      return reply(req, text('Type /help to see what I can do, or /docker network ls to start.'));
+    // A bare `docker ...` is what students type from habit: take it as /docker.
+    const normalized = line.startsWith('docker ') || line === 'docker' ? `/${line}` : line;
+    if (!normalized.startsWith('/')) {
+      return reply(
+        req,
+        text('Commands start with a slash, like /docker network ls. Type /help for the list.'),
+      );
+    }
+    const space = normalized.search(/\s/);
+    const name = (space < 0 ? normalized.slice(1) : normalized.slice(1, space)).toLowerCase();
+    const args = space < 0 ? '' : normalized.slice(space + 1);
+    const cmd = commands.get(name);
+    if (!cmd) {
+      if (COMING.includes(name))
+        return reply(req, text(`/${name} is coming soon. Type /help for what works today.`));
+      const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+      return reply(req, text(`Unknown command /${shown}. Type /help for the list.`));
+    }
+    if (cmd.taOnly && !req.identity.roles.includes('ta')) {
+      return reply(req, text(`/${name} is for TAs only.`));
+    }
+    try {
+      return await cmd.handler(req, args, this.deps);
+    } catch (e) {
+      // A student never sees a stack trace; the log keeps it.
+      console.error(`[tutor] /${name} failed:`, e);
+      return reply(
+        req,
+        text('Something went wrong on our side running that command; it has been logged. Please try again.'),
+      );
+    }
+  }
+}

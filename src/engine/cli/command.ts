@@ -1,0 +1,182 @@
+/**
+ * The docker CLI's command tree (cobra as docker configures it): usage lines, argument-count
+ * errors, flag errors with exit 125, group commands that print their usage, and `--help`.
+ */
+import type { Engine } from '../engine.ts';
+import { FlagError, type FlagSpec, FlagValues, flagUsages, HelpRequested, parseFlags } from './flags.ts';
+import { ExitError, type Terminal } from './terminal.ts';
+
+export type ArgsRule =
+  | { kind: 'none' }
+  | { kind: 'exact'; n: number }
+  | { kind: 'min'; n: number }
+  | { kind: 'max'; n: number }
+  | { kind: 'range'; min: number; max: number }
+  | { kind: 'any' };
+
+export interface CommandContext {
+  engine: Engine;
+  term: Terminal;
+  flags: FlagValues;
+  args: string[];
+  /** The full command path, `docker network create`. */
+  path: string;
+  /** Runs another docker command line in the same sandbox (compose and services use it). */
+  docker?: (argv: string[]) => Promise<number>;
+}
+
+export interface LeafCommand {
+  name: string;
+  aliases?: string[];
+  /** The `Use` line after the command path: `[OPTIONS] NETWORK`. */
+  use: string;
+  short: string;
+  flags: FlagSpec[];
+  args: ArgsRule;
+  /** false for `run`, `exec`, `create`: flags end at the first argument. */
+  interspersed?: boolean;
+  hidden?: boolean;
+  run(ctx: CommandContext): number | Promise<number>;
+}
+
+export interface GroupCommand {
+  name: string;
+  aliases?: string[];
+  short: string;
+  children: Array<LeafCommand | GroupCommand>;
+  hidden?: boolean;
+}
+
+export type CommandNode = LeafCommand | GroupCommand;
+
+const isGroup = (c: CommandNode): c is GroupCommand => 'children' in c;
+
+function plural(word: string, n: number): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+export function argsError(cmd: LeafCommand, path: string, n: number): string | null {
+  const rule = cmd.args;
+  const tail = `.\nSee '${path} --help'.\n\nUsage:  ${path} ${cmd.use}\n\n${cmd.short}`;
+  switch (rule.kind) {
+    case 'any':
+      return null;
+    case 'none':
+      return n === 0 ? null : `"${path}" accepts no arguments${tail}`;
+    case 'exact':
+      return n === rule.n
+        ? null
+        : `"${path}" requires exactly ${rule.n} ${plural('argument', rule.n)}${tail}`;
+    case 'min':
+      return n >= rule.n
+        ? null
+        : `"${path}" requires at least ${rule.n} ${plural('argument', rule.n)}${tail}`;
+    case 'max':
+      return n <= rule.n ? null : `"${path}" requires at most ${rule.n} ${plural('argument', rule.n)}${tail}`;
+    case 'range':
+      return n >= rule.min && n <= rule.max
+        ? null
+        : `"${path}" requires at least ${rule.min} and at most ${rule.max} ${plural('argument', rule.max)}${tail}`;
+  }
+}
+
+/** cobra's usage template as docker sets it, for a leaf command. */
+export function leafUsage(cmd: LeafCommand, path: string): string {
+  let text = `\nUsage:  ${path} ${cmd.use}\n\n${cmd.short}\n`;
+  if (cmd.aliases?.length) {
+    text += `\nAliases:\n  ${[cmd.name, ...cmd.aliases].join(', ')}\n`;
+  }
+  const visible = cmd.flags.filter((f) => !f.hidden);
+  if (visible.length) text += `\nOptions:\n${flagUsages(visible)}\n`;
+  return text;
+}
+
+/** cobra's usage template for a command with subcommands. */
+export function groupUsage(group: GroupCommand, path: string): string {
+  const visible = group.children.filter((c) => !c.hidden);
+  const pad = Math.max(11, ...visible.map((c) => c.name.length));
+  const lines = visible
+    .slice()
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((c) => `  ${c.name.padEnd(pad)} ${c.short}`);
+  return (
+    `\nUsage:  ${path} COMMAND\n\n${group.short}\n\nCommands:\n${lines.join('\n')}\n\n` +
+    `Run '${path} COMMAND --help' for more information on a command.\n`
+  );
+}
+
+export function findChild(group: GroupCommand, name: string): CommandNode | undefined {
+  return group.children.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+/** Runs `argv` (after the group's own name) through `group`. Returns the exit code. */
+export async function dispatch(
+  group: GroupCommand,
+  path: string,
+  argv: string[],
+  base: Omit<CommandContext, 'flags' | 'args' | 'path'>,
+): Promise<number> {
+  const { term } = base;
+  const first = argv[0];
+  if (first === undefined) {
+    // A group alone prints its usage (to stdout, as cobra's help does).
+    term.out(groupUsage(group, path));
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    term.out(groupUsage(group, path));
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    const flag = first.startsWith('--')
+      ? `unknown flag: ${first.split('=')[0]}`
+      : `unknown shorthand flag: '${first[1]}' in ${first}`;
+    term.eprintln(`${flag}\nSee '${path} --help'.`);
+    return 125;
+  }
+  const child = findChild(group, first);
+  if (!child) {
+    term.eprintln(`\n${groupUsage(group, path).replace(/^\n/, '').replace(/\n$/, '')}`);
+    return 1;
+  }
+  const childPath = `${path} ${child.name}`;
+  if (isGroup(child)) return dispatch(child, childPath, argv.slice(1), base);
+  return runLeaf(child, childPath, argv.slice(1), base);
+}
+
+export async function runLeaf(
+  cmd: LeafCommand,
+  path: string,
+  argv: string[],
+  base: Omit<CommandContext, 'flags' | 'args' | 'path'>,
+): Promise<number> {
+  const { term } = base;
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv, cmd.flags, cmd.interspersed !== false);
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      term.out(leafUsage(cmd, path));
+      return 0;
+    }
+    if (e instanceof FlagError) {
+      term.eprintln(`${e.message}\nSee '${path} --help'.`);
+      return 125;
+    }
+    throw e;
+  }
+  const err = argsError(cmd, path, parsed.args.length);
+  if (err) {
+    term.eprintln(err);
+    return 1;
+  }
+  try {
+    return await cmd.run({ ...base, flags: new FlagValues(parsed), args: parsed.args, path });
+  } catch (e) {
+    if (e instanceof ExitError) {
+      if (e.text) term.eprintln(e.text);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

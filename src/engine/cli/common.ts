@@ -1,0 +1,93 @@
+/** Pieces every docker subcommand shares: filters, key=value options, daemon errors, inspect. */
+import { EngineError } from '../errors.ts';
+import { marshalIndent } from '../go/json.ts';
+import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../go/template.ts';
+import type { GoValue } from '../go/values.ts';
+import type { CommandContext } from './command.ts';
+
+/** `--filter key=value` flags, grouped by key; prints Docker's error and returns null when malformed. */
+export function parseFilters(ctx: CommandContext, raw: string[]): Record<string, string[]> | null {
+  const out: Record<string, string[]> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    if (eq < 0) {
+      ctx.term.eprintln(`bad format of filter (expected name=value)`);
+      return null;
+    }
+    const key = item.slice(0, eq).trim().toLowerCase();
+    const value = item.slice(eq + 1).trim();
+    (out[key] ??= []).push(value);
+  }
+  return out;
+}
+
+/** docker's MapOpts: `key=value` (a bare key maps to ""). */
+export function parseKeyValues(_ctx: CommandContext, raw: string[]): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    if (eq < 0) out[item] = '';
+    else out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Prints a daemon error as the CLI does and returns its exit code. Other errors propagate. */
+export function printDaemonError(ctx: CommandContext, e: unknown): number {
+  if (e instanceof EngineError) {
+    ctx.term.eprintln(`Error response from daemon: ${e.message}`);
+    return 1;
+  }
+  throw e;
+}
+
+/**
+ * `docker ... inspect`: a JSON array of the objects found (as the API returned them, indented),
+ * or the template applied to each; then an error line for each name not found, exit 1.
+ */
+export function inspectObjects(
+  ctx: CommandContext,
+  names: string[],
+  format: string,
+  get: (name: string) => GoValue | { notFound: string },
+): number {
+  const found: GoValue[] = [];
+  const errors: string[] = [];
+  for (const name of names) {
+    try {
+      const v = get(name);
+      if (v !== null && typeof v === 'object' && 'notFound' in v) errors.push(v.notFound);
+      else found.push(v as GoValue);
+    } catch (e) {
+      if (e instanceof EngineError) errors.push(`Error response from daemon: ${e.message}`);
+      else throw e;
+    }
+  }
+  if (format) {
+    let tmpl: ReturnType<typeof parseTemplate>;
+    try {
+      tmpl = parseTemplate(format, dockerTemplateFuncs);
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        ctx.term.eprintln(`Template parsing error: ${e.message}`);
+        return 64;
+      }
+      throw e;
+    }
+    for (const v of found) {
+      try {
+        ctx.term.println(tmpl.execute(v));
+      } catch (e) {
+        if (e instanceof TemplateError) {
+          ctx.term.eprintln(`Template parsing error: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      }
+    }
+  } else if (found.length || errors.length) {
+    ctx.term.println(found.length ? marshalIndent({ kind: 'slice', items: found }) : '[]');
+  }
+  for (const err of errors) ctx.term.eprintln(err);
+  return errors.length ? 1 : 0;
+}

@@ -1,0 +1,214 @@
+/**
+ * The simulated engine's state: plain, JSON-serializable records, versioned so that a sandbox
+ * saved by one release loads in the next. Everything Docker would show is derived from these
+ * records by the views in `../views/`.
+ */
+
+export const STATE_SCHEMA = 1;
+
+export interface EngineState {
+  schema: typeof STATE_SCHEMA;
+  /** The ID generator's position: restoring it continues the same sequence. */
+  idSeed: number;
+  /** Nanosecond counter that keeps timestamps strictly increasing even when the clock stands still. */
+  tick: number;
+  daemon: DaemonRecord;
+  networks: NetworkRecord[];
+  containers: ContainerRecord[];
+  images: ImageRecord[];
+  swarm: SwarmRecord | null;
+  /** Registry logins by server address (`docker login`). */
+  auths: Record<string, { username: string; identityToken: string }>;
+  /** Files students put in the sandbox host's home (compose files). */
+  files: Record<string, string>;
+}
+
+/** The sandbox host the daemon runs on (a Docker-in-Docker container in the real backend). */
+export interface DaemonRecord {
+  id: string;
+  hostname: string;
+  started: string;
+  /** The host's own interface, as the sandbox container has it. */
+  hostIp: string;
+  hostPrefix: number;
+  hostGateway: string;
+  hostMac: string;
+  /** Host ports taken by published container ports, `ip:port/proto` -> container ID. */
+  nextEphemeralPort: number;
+}
+
+export interface IpamConfigRecord {
+  subnet: string;
+  ipRange?: string;
+  gateway?: string;
+  auxAddresses?: Record<string, string>;
+}
+
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  created: string;
+  driver: string;
+  scope: 'local' | 'swarm' | 'global';
+  enableIPv6: boolean;
+  internal: boolean;
+  attachable: boolean;
+  ingress: boolean;
+  configOnly: boolean;
+  configFrom: string;
+  ipamDriver: string;
+  ipamOptions: Record<string, string> | null;
+  ipam: IpamConfigRecord[];
+  /** Subnets given by the user (`--subnet`), as opposed to taken from the default pools. */
+  userSubnet: boolean;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** bridge, host, none: cannot be removed or recreated. */
+  predefined: boolean;
+  /** Addresses handed out, by subnet; gateways and aux addresses included. */
+  allocated: string[];
+  /** For bridge networks: the Linux bridge name (docker0, br-<id12>). */
+  bridgeName?: string;
+  /** Last address handed out per subnet: Docker allocates round-robin after it. */
+  lastAllocated?: Record<string, string>;
+}
+
+export interface EndpointRecord {
+  networkId: string;
+  endpointId: string;
+  ipv4: string;
+  ipv4Prefix: number;
+  gateway: string;
+  ipv6: string;
+  ipv6Prefix: number;
+  ipv6Gateway: string;
+  mac: string;
+  /** `--network-alias` / `connect --alias`. */
+  aliases: string[];
+  /** `--link` on this network. */
+  links: string[];
+  /** `--ip` / `--ip6` as requested. */
+  ipamIpv4?: string;
+  ipamIpv6?: string;
+  /** Extra DNS names (compose service names and the like). */
+  dnsNames: string[];
+}
+
+export interface PortBinding {
+  hostIp: string;
+  hostPort: string;
+}
+
+export type ContainerStatus =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';
+
+export interface ContainerRecord {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  created: string;
+  /** The image as the user named it (`alpine`, `alpine:latest`). */
+  imageRef: string;
+  imageId: string;
+  path: string;
+  args: string[];
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  env: string[];
+  hostname: string;
+  domainname: string;
+  user: string;
+  workingDir: string;
+  labels: Record<string, string>;
+  tty: boolean;
+  openStdin: boolean;
+  attachStdout: boolean;
+  attachStderr: boolean;
+  exposedPorts: string[];
+  hostConfig: HostConfigRecord;
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  startedAt: string;
+  finishedAt: string;
+  restartCount: number;
+  endpoints: EndpointRecord[];
+  /** Ports actually bound on the host, `80/tcp` -> bindings. */
+  boundPorts: Record<string, PortBinding[]>;
+  logs: LogLine[];
+  /** Swarm task this container runs, if any. */
+  taskId?: string;
+  serviceId?: string;
+  /** Files written inside the container (`sh -c 'echo x > /f'`). */
+  files?: Record<string, string>;
+  /** Executions (`docker exec`) known to the API. */
+  execIds?: string[];
+}
+
+export interface HostConfigRecord {
+  networkMode: string;
+  portBindings: Record<string, PortBinding[]>;
+  publishAllPorts: boolean;
+  autoRemove: boolean;
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
+  extraHosts: string[];
+  links: string[];
+  restartPolicy: { name: string; maximumRetryCount: number };
+  privileged: boolean;
+  capAdd: string[];
+  memory: number;
+  binds: string[];
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  time: string;
+}
+
+export interface ImageRecord {
+  /** `sha256:<64 hex>`. */
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  created: string;
+  size: number;
+  /** Key in the image catalog that describes its behaviour (tools, default command, ports). */
+  catalog: string;
+  parent: string;
+}
+
+export interface SwarmRecord {
+  nodeId: string;
+  clusterId: string;
+  createdAt: string;
+  advertiseAddr: string;
+  workerToken: string;
+  managerToken: string;
+  services: ServiceRecord[];
+}
+
+export interface ServiceRecord {
+  id: string;
+  name: string;
+  created: string;
+  image: string;
+  args: string[];
+  replicas: number;
+  mode: 'replicated' | 'global';
+  networks: Array<{ target: string; aliases: string[] }>;
+  ports: Array<{ protocol: string; targetPort: number; publishedPort: number; publishMode: string }>;
+  env: string[];
+  labels: Record<string, string>;
+  /** Tasks by slot: the running container of each. */
+  tasks: Array<{ id: string; slot: number; containerId: string; state: string; created: string }>;
+  version: number;
+}

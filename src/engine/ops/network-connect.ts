@@ -1,0 +1,74 @@
+/** `POST /networks/{id}/connect` and `/disconnect`. */
+
+import type { Engine } from '../engine.ts';
+import { badRequest, forbidden, serverError } from '../errors.ts';
+import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
+import { findContainer, findNetwork } from './lookup.ts';
+
+export const HOST_NETWORK_CONFLICT =
+  'container cannot be disconnected from host network or connected to host network';
+
+export function networkConnect(
+  engine: Engine,
+  networkTerm: string,
+  containerTerm: string,
+  req: EndpointRequest = {},
+): void {
+  const container = findContainer(engine, containerTerm);
+  const nw = findNetwork(engine, networkTerm);
+  const mode = container.hostConfig.networkMode;
+  if (nw.driver === 'host' || mode === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
+  if (nw.driver === 'null' || mode === 'none') {
+    throw badRequest(
+      'container cannot be connected to multiple networks with one of the networks in private (none) mode',
+    );
+  }
+  if (mode.startsWith('container:'))
+    throw badRequest(
+      "conflicting options: container type network can't be used with links. This would result in undefined behavior",
+    );
+  if (nw.scope === 'swarm' && !nw.attachable) {
+    throw forbidden(
+      `Could not attach to network ${networkTerm}: rpc error: code = PermissionDenied desc = network ${networkTerm} not manually attachable`,
+    );
+  }
+  if (container.endpoints.some((ep) => ep.networkId === nw.id)) {
+    throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
+  }
+  if (req.aliases?.length && nw.name === 'bridge') {
+    throw badRequest('network-scoped alias is supported only for containers in user defined networks');
+  }
+  const endpoint = attachEndpoint(engine, container, nw, req);
+  if (container.status === 'running' || container.status === 'paused') {
+    try {
+      activateEndpoint(engine, endpoint, nw);
+    } catch (e) {
+      container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
+      throw e;
+    }
+  }
+}
+
+export function networkDisconnect(
+  engine: Engine,
+  networkTerm: string,
+  containerTerm: string,
+  force = false,
+): void {
+  const container = findContainer(engine, containerTerm);
+  const nw = findNetwork(engine, networkTerm);
+  if (nw.driver === 'host' || container.hostConfig.networkMode === 'host')
+    throw badRequest(HOST_NETWORK_CONFLICT);
+  const endpoint = container.endpoints.find((ep) => ep.networkId === nw.id);
+  const running = container.status === 'running' || container.status === 'paused';
+  if (!endpoint) {
+    throw serverError(
+      running
+        ? `container ${container.id} is not connected to network ${nw.name}`
+        : `container ${container.id} is not connected to the network ${nw.name}`,
+    );
+  }
+  void force;
+  deactivateEndpoint(endpoint);
+  container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
+}

@@ -1,0 +1,331 @@
+/**
+ * Network operations, one per Engine API endpoint, with the daemon's validation and messages.
+ */
+
+import type { Engine } from '../engine.ts';
+import { badRequest, conflict, EngineError, forbidden, notFound } from '../errors.ts';
+import {
+  canonical,
+  contains,
+  formatIp,
+  globalPool,
+  LOCAL_POOLS,
+  networkOf,
+  overlaps,
+  parseCidr,
+  parseIp,
+  pickPool,
+} from '../ipam.ts';
+import type { IpamConfigRecord, NetworkRecord } from '../model/state.ts';
+import { findNetwork } from './lookup.ts';
+
+/** The body of `POST /networks/create`, as the API takes it. */
+export interface NetworkCreateRequest {
+  Name: string;
+  CheckDuplicate?: boolean;
+  Driver?: string;
+  Scope?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  Ingress?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: {
+    Driver?: string;
+    Config?: Array<{
+      Subnet?: string;
+      IPRange?: string;
+      Gateway?: string;
+      AuxiliaryAddresses?: Record<string, string>;
+    }>;
+    Options?: Record<string, string> | null;
+  } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+  ConfigOnly?: boolean;
+  ConfigFrom?: { Network: string } | null;
+}
+
+export const PREDEFINED_NETWORKS = ['bridge', 'host', 'none', 'default'];
+
+export const SWARM_REQUIRED =
+  'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
+
+const KNOWN_DRIVERS = new Set(['bridge', 'host', 'null', 'overlay', 'macvlan', 'ipvlan']);
+
+/** Host interfaces of the sandbox host a macvlan/ipvlan `parent` may name. */
+const HOST_INTERFACES = new Set(['eth0', 'lo']);
+
+export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: string; Warning: string } {
+  const name = req.Name ?? '';
+  if (PREDEFINED_NETWORKS.includes(name)) {
+    throw forbidden(`operation is not permitted on predefined ${name} network `);
+  }
+  const driver = req.Driver || 'bridge';
+  const existing = engine.state.networks.find((n) => n.name === name);
+  if (existing && (req.CheckDuplicate || existing.scope === 'swarm' || driver === 'overlay')) {
+    throw conflict(`network with name ${name} already exists`);
+  }
+  if (driver === 'overlay' && !engine.state.swarm) throw new EngineError(503, SWARM_REQUIRED);
+  if (!KNOWN_DRIVERS.has(driver)) {
+    throw notFound(`plugin "${driver}" not found`);
+  }
+  if (driver === 'host' || driver === 'null') {
+    throw forbidden(`only one instance of "${driver}" network is allowed`);
+  }
+  const options = { ...(req.Options ?? {}) };
+  const scope: NetworkRecord['scope'] = driver === 'overlay' ? 'swarm' : 'local';
+  const configs = req.IPAM?.Config ?? [];
+  const v4Configs = configs.filter((c) => !c.Subnet || !c.Subnet.includes(':'));
+  const v6Configs = configs.filter((c) => c.Subnet?.includes(':'));
+  const ipam: IpamConfigRecord[] = [];
+  const allocated: string[] = [];
+  const id = driver === 'overlay' ? engine.ids.swarm25() : engine.ids.hex64();
+
+  if (driver === 'macvlan' || driver === 'ipvlan') validateParent(options, driver);
+
+  for (const cfg of v4Configs.length ? v4Configs : [{}]) {
+    ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
+  }
+  if (req.EnableIPv6 || v6Configs.length) {
+    for (const cfg of v6Configs) ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
+  }
+
+  const record: NetworkRecord = {
+    id,
+    name,
+    created: engine.now(),
+    driver,
+    scope,
+    enableIPv6: Boolean(req.EnableIPv6),
+    internal: Boolean(req.Internal),
+    attachable: Boolean(req.Attachable),
+    ingress: Boolean(req.Ingress),
+    configOnly: Boolean(req.ConfigOnly),
+    configFrom: req.ConfigFrom?.Network ?? '',
+    ipamDriver: req.IPAM?.Driver || 'default',
+    ipamOptions: req.IPAM?.Options === undefined ? null : (req.IPAM.Options ?? null),
+    ipam,
+    userSubnet: configs.some((c) => Boolean(c.Subnet)),
+    options,
+    labels: { ...(req.Labels ?? {}) },
+    predefined: false,
+    allocated,
+  };
+  if (driver === 'bridge') {
+    record.bridgeName = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
+  }
+  if (driver === 'overlay' && !options['com.docker.network.driver.overlay.vxlanid_list']) {
+    record.options = {
+      'com.docker.network.driver.overlay.vxlanid_list': String(4096 + overlayCount(engine)),
+      ...options,
+    };
+  }
+  engine.state.networks.push(record);
+  return { Id: id, Warning: '' };
+}
+
+function overlayCount(engine: Engine): number {
+  return engine.state.networks.filter((n) => n.driver === 'overlay').length;
+}
+
+function validateParent(options: Record<string, string>, driver: string): void {
+  const parent = options.parent;
+  if (!parent) return;
+  const base = parent.split('.')[0] ?? parent;
+  if (!HOST_INTERFACES.has(base)) {
+    throw badRequest(`-o parent interface was not found on the host: ${parent}`);
+  }
+  if (driver === 'macvlan') {
+    const mode = options.macvlan_mode;
+    if (mode && !['bridge', 'private', 'vepa', 'passthru'].includes(mode)) {
+      throw badRequest(
+        `requested macvlan mode '${mode}' is not valid, 'bridge' mode is the macvlan driver default`,
+      );
+    }
+  }
+}
+
+/** Subnets in use in the address space of `scope` (plus the host's own route for local pools). */
+function subnetsInUse(engine: Engine, scope: NetworkRecord['scope']): string[] {
+  const used: string[] = [];
+  for (const nw of engine.state.networks) {
+    if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
+    for (const c of nw.ipam) used.push(c.subnet);
+  }
+  if (scope !== 'swarm') used.push(`${engine.state.daemon.hostIp}/${engine.state.daemon.hostPrefix}`);
+  return used;
+}
+
+function allocatePoolConfig(
+  engine: Engine,
+  cfg: { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> },
+  scope: NetworkRecord['scope'],
+  allocated: string[],
+  driver: string,
+): IpamConfigRecord {
+  let subnetText = cfg.Subnet ?? '';
+  if (subnetText) {
+    const cidr = parseCidr(subnetText);
+    if (!cidr) throw badRequest(`invalid CIDR address: ${subnetText}`);
+    // macvlan/ipvlan share the parent's wire: Docker lets their subnets overlap bridges.
+    if (driver !== 'macvlan' && driver !== 'ipvlan') {
+      for (const nw of engine.state.networks) {
+        if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
+        for (const c of nw.ipam) {
+          const other = parseCidr(c.subnet);
+          if (other && overlaps(other, cidr))
+            throw forbidden('Pool overlaps with other one on this address space');
+        }
+      }
+    }
+  } else {
+    const pool =
+      scope === 'swarm'
+        ? pickPool(
+            (function* () {
+              for (let i = 0; i < 65536; i++) yield globalPool(i);
+            })(),
+            subnetsInUse(engine, scope),
+          )
+        : pickPool(LOCAL_POOLS, subnetsInUse(engine, scope));
+    if (!pool) {
+      throw badRequest(
+        'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
+      );
+    }
+    subnetText = pool;
+  }
+  const subnet = parseCidr(subnetText)!;
+  const record: IpamConfigRecord = { subnet: subnetText };
+  if (cfg.IPRange) {
+    const range = parseCidr(cfg.IPRange);
+    if (!range) throw badRequest(`invalid CIDR address: ${cfg.IPRange}`);
+    record.ipRange = cfg.IPRange;
+  }
+  let gateway = cfg.Gateway ?? '';
+  if (gateway) {
+    const ip = parseIp(gateway);
+    if (!ip || !contains(subnet, ip.addr, ip.v6)) {
+      throw badRequest(`no matching subnet for gateway ${gateway}`);
+    }
+  } else if (driver !== 'macvlan' && driver !== 'ipvlan' && !subnet.v6) {
+    gateway = formatIp(networkOf(subnet) + 1n, subnet.v6);
+  } else if (driver !== 'macvlan' && driver !== 'ipvlan' && subnet.v6) {
+    gateway = formatIp(networkOf(subnet) + 1n, true);
+  } else {
+    gateway = formatIp(networkOf(subnet) + 1n, subnet.v6);
+  }
+  record.gateway = gateway;
+  allocated.push(gateway);
+  if (cfg.AuxiliaryAddresses && Object.keys(cfg.AuxiliaryAddresses).length) {
+    record.auxAddresses = { ...cfg.AuxiliaryAddresses };
+    allocated.push(...Object.values(cfg.AuxiliaryAddresses));
+  }
+  void canonical;
+  return record;
+}
+
+export interface NetworkFilters {
+  [key: string]: string[];
+}
+
+const NETWORK_FILTERS = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
+
+/** `GET /networks` with Docker's filters. */
+export function networkList(engine: Engine, filters: NetworkFilters = {}): NetworkRecord[] {
+  for (const key of Object.keys(filters)) {
+    if (!NETWORK_FILTERS.has(key)) throw badRequest(`Invalid filter '${key}'`);
+  }
+  for (const t of filters.type ?? []) {
+    if (t !== 'custom' && t !== 'builtin') throw badRequest(`Invalid filter: 'type'='${t}'`);
+  }
+  return engine.state.networks.filter((nw) => {
+    if (filters.driver?.length && !filters.driver.some((d) => d === nw.driver)) return false;
+    if (filters.name?.length && !filters.name.some((n) => matchesPattern(nw.name, n))) return false;
+    if (filters.id?.length && !filters.id.some((i) => nw.id.startsWith(i) || matchesPattern(nw.id, i)))
+      return false;
+    if (filters.scope?.length && !filters.scope.includes(nw.scope)) return false;
+    if (filters.type?.length) {
+      const type = nw.predefined || nw.ingress ? 'builtin' : 'custom';
+      if (!filters.type.includes(type)) return false;
+    }
+    if (filters.label?.length && !filters.label.every((l) => labelMatches(nw.labels, l))) return false;
+    if (filters.dangling?.length) {
+      const wanted = filters.dangling.map((d) => d === 'true' || d === '1');
+      const dangling = !nw.predefined && !nw.ingress && endpointsOn(engine, nw).length === 0;
+      if (!wanted.includes(dangling)) return false;
+    }
+    return true;
+  });
+}
+
+/** Docker's name filter: a substring match, or a regular expression when it is one. */
+function matchesPattern(value: string, pattern: string): boolean {
+  try {
+    return new RegExp(pattern).test(value);
+  } catch {
+    return value.includes(pattern);
+  }
+}
+
+export function labelMatches(labels: Record<string, string>, filter: string): boolean {
+  const eq = filter.indexOf('=');
+  if (eq < 0) return filter in labels;
+  return labels[filter.slice(0, eq)] === filter.slice(eq + 1);
+}
+
+/** Running containers (and their live endpoint) on a network. */
+export function endpointsOn(engine: Engine, nw: NetworkRecord) {
+  const out = [];
+  for (const c of engine.state.containers) {
+    for (const ep of c.endpoints) {
+      if (ep.networkId === nw.id && ep.endpointId !== '') out.push({ container: c, endpoint: ep });
+    }
+  }
+  return out;
+}
+
+export function networkInspect(engine: Engine, term: string): NetworkRecord {
+  return findNetwork(engine, term);
+}
+
+export function networkRemove(engine: Engine, term: string): void {
+  const nw = findNetwork(engine, term);
+  if (nw.predefined) throw forbidden(`${nw.name} is a pre-defined network and cannot be removed`);
+  if (nw.ingress && engine.state.swarm?.services.length) {
+    throw forbidden('ingress network cannot be removed because service ports depend on it');
+  }
+  const active = endpointsOn(engine, nw);
+  if (active.length > 0) {
+    if (nw.scope === 'swarm') {
+      throw forbidden(
+        `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by task ${active[0]!.container.taskId ?? active[0]!.container.id}`,
+      );
+    }
+    throw forbidden(`error while removing network: network ${nw.name} id ${nw.id} has active endpoints`);
+  }
+  const inUseByService = engine.state.swarm?.services.find((s) => s.networks.some((n) => n.target === nw.id));
+  if (inUseByService) {
+    throw forbidden(
+      `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by service ${inUseByService.id}`,
+    );
+  }
+  engine.state.networks = engine.state.networks.filter((n) => n !== nw);
+}
+
+/** `POST /networks/prune`: removes unused user-defined local networks, returns their names. */
+export function networksPrune(engine: Engine, filters: NetworkFilters = {}): string[] {
+  const candidates = engine.state.networks.filter(
+    (nw) => !nw.predefined && !nw.ingress && nw.scope !== 'swarm' && endpointsOn(engine, nw).length === 0,
+  );
+  const removed: string[] = [];
+  for (const nw of candidates) {
+    if (filters.label?.length && !filters.label.every((l) => labelMatches(nw.labels, l))) continue;
+    if (filters['label!']?.length && filters['label!'].some((l) => labelMatches(nw.labels, l))) continue;
+    engine.state.networks = engine.state.networks.filter((n) => n !== nw);
+    removed.push(nw.name);
+  }
+  return removed;
+}
+
+export { EngineError };
