@@ -427,20 +427,27 @@ class Printer {
     switch (verb) {
       case 'v':
       case 'd':
-        return this.fmtInteger(n, 10, verb, '0123456789abcdefx');
+        this.fmtInteger(n, 10, verb, '0123456789abcdefx');
+        return;
       case 'b':
-        return this.fmtInteger(n, 2, verb, '0123456789abcdefx');
+        this.fmtInteger(n, 2, verb, '0123456789abcdefx');
+        return;
       case 'o':
       case 'O':
-        return this.fmtInteger(n, 8, verb, '0123456789abcdefx');
+        this.fmtInteger(n, 8, verb, '0123456789abcdefx');
+        return;
       case 'x':
-        return this.fmtInteger(n, 16, verb, '0123456789abcdefx');
+        this.fmtInteger(n, 16, verb, '0123456789abcdefx');
+        return;
       case 'X':
-        return this.fmtInteger(n, 16, verb, '0123456789ABCDEFX');
+        this.fmtInteger(n, 16, verb, '0123456789ABCDEFX');
+        return;
       case 'c':
-        return this.pad(this.truncate(validRune(n)));
+        this.pad(this.truncate(validRune(n)));
+        return;
       case 'q':
-        return this.pad(goQuote(validRune(n), this.plus, "'"));
+        this.pad(goQuote(validRune(n), this.plus, "'"));
+        return;
       case 'U': {
         let s = `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
         if (this.sharp && n >= 0 && n <= 0x10ffff && isPrint(String.fromCodePoint(n))) {
@@ -495,15 +502,18 @@ class Printer {
   private fmtFloatVerb(v: number, verb: string): void {
     switch (verb) {
       case 'v':
-        return this.fmtFloat(v, 'g', -1);
+        this.fmtFloat(v, 'g', -1);
+        return;
       case 'g':
       case 'G':
-        return this.fmtFloat(v, verb, this.precPresent ? this.prec : -1);
+        this.fmtFloat(v, verb, this.precPresent ? this.prec : -1);
+        return;
       case 'f':
       case 'F':
       case 'e':
       case 'E':
-        return this.fmtFloat(v, verb, this.precPresent ? this.prec : 6);
+        this.fmtFloat(v, verb, this.precPresent ? this.prec : 6);
+        return;
       default:
         this.badVerb(verb, { kind: 'float', value: v });
     }
