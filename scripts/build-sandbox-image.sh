@@ -1,0 +1,88 @@
+#!/bin/bash
+# Builds docker-tutor-sandbox:local, the Docker-in-Docker sandbox image for machines with no
+# registry, from this machine's Debian packages (docker.io 20.10, containerd, runc, iptables, curl,
+# busybox-static). Inside, two busybox userlands are loaded at start as alpine:latest and
+# busybox:latest. Nothing is pulled.
+# Usage: scripts/build-sandbox-image.sh [--if-missing] [TAG]   (DOCKER_HOST = the outer dockerd)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+if_missing=0
+if [ "${1:-}" = --if-missing ]; then if_missing=1; shift; fi
+tag=${1:-docker-tutor-sandbox:local}
+if ((if_missing)) && docker image inspect "$tag" >/dev/null 2>&1; then echo "$tag already built"; exit 0; fi
+
+for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init curl xtables-nft-multi; do
+  command -v "$b" >/dev/null || PATH=$PATH:/usr/sbin:/sbin command -v "$b" >/dev/null ||
+    { echo "missing $b: apt-get install docker.io iptables curl busybox-static" >&2; exit 1; }
+done
+[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
+PATH=$PATH:/usr/sbin:/sbin
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A busybox userland: every applet as a link, in the places alpine keeps them.
+userland() { # DIR OS-RELEASE
+  local r=$1
+  mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,var,run}
+  chmod 1777 "$r/tmp"
+  cp /bin/busybox "$r/bin/busybox"
+  local a
+  for a in $(/bin/busybox --list-full); do [ -e "$r/$a" ] || ln -s /bin/busybox "$r/$a"; done
+  printf '%s\n' "$2" >"$r/etc/os-release"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' >"$r/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+}
+userland "$work/alpine" $'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.18.4\nPRETTY_NAME="Alpine Linux v3.18"'
+sed -i 's|/bin/sh$|/bin/ash|' "$work/alpine/etc/passwd"
+userland "$work/busybox" $'NAME="BusyBox"\nID=busybox'
+
+# The sandbox: the engine's binaries with the shared libraries they need, plus a busybox shell.
+r=$work/sandbox
+mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,var/lib/docker,var/log,images}
+chmod 1777 "$r/tmp"
+cp /bin/busybox "$r/bin/busybox"
+for a in sh ash cat ls mkdir mount umount sleep sed head tail grep rm basename seq timeout du df kill ps \
+  hostname ip ping wget nslookup env echo test [ true false tr cut sort wc find; do
+  ln -sf busybox "$r/bin/$a"
+done
+bins=()
+for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init curl \
+  xtables-nft-multi xtables-legacy-multi; do
+  src=$(command -v "$b")
+  dst=$r$(dirname "$src")/$b
+  mkdir -p "$(dirname "$dst")"
+  cp -L "$src" "$dst"
+  bins+=("$dst")
+done
+for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+  ln -sf xtables-nft-multi "$r/usr/sbin/$n"
+done
+for n in iptables-legacy iptables-legacy-save iptables-legacy-restore; do ln -sf xtables-legacy-multi "$r/usr/sbin/$n"; done
+for b in "${bins[@]}"; do ldd "$b" 2>/dev/null | grep -o '/[^ ]*' || true; done | sort -u | while read -r lib; do
+  mkdir -p "$r$(dirname "$lib")"
+  cp -L "$lib" "$r$lib"
+done
+# iptables extensions are loaded at run time, not linked.
+for d in /usr/lib/x86_64-linux-gnu/xtables /usr/lib/xtables; do
+  [ -d "$d" ] && mkdir -p "$r$(dirname "$d")" && cp -r "$d" "$r$d"
+done
+# curl verifies TLS against these; harmless when absent.
+[ -d /etc/ssl/certs ] && mkdir -p "$r/etc/ssl" && cp -rL /etc/ssl/certs "$r/etc/ssl/" 2>/dev/null || true
+printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' >"$r/etc/os-release"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$r/etc/passwd"
+printf 'root:x:0:\ndocker:x:999:\n' >"$r/etc/group"
+printf 'hosts: files dns\n' >"$r/etc/nsswitch.conf"
+cp "$here/sandbox-image/entry.sh" "$r/entry.sh"
+chmod 755 "$r/entry.sh"
+touch "$r/docker-tutor-loading"
+tar -C "$work/alpine" -cf "$r/images/alpine_latest.tar" .
+tar -C "$work/busybox" -cf "$r/images/busybox_latest.tar" .
+
+tar -C "$r" -cf - . | docker import \
+  -c 'ENTRYPOINT ["/entry.sh"]' \
+  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  -c 'VOLUME /var/lib/docker' \
+  -c 'LABEL org.opencontainers.image.title=docker-tutor-sandbox' \
+  - "$tag" >/dev/null
+echo "built $tag"
