@@ -83,9 +83,10 @@ function freshState(engine: Engine): EngineState {
     files: {},
   };
   state.networks.push(
+    // docker0's IPAM config shows no gateway, though 172.17.0.1 is it.
     predefined(engine, started, 'bridge', 'bridge', {
       subnet: '172.17.0.0/16',
-      gateway: '172.17.0.1',
+      effectiveGateway: '172.17.0.1',
     }),
     predefined(engine, started, 'host', 'host'),
     predefined(engine, started, 'none', 'null'),
@@ -110,7 +111,7 @@ function predefined(
   created: string,
   name: string,
   driver: string,
-  ipam?: { subnet: string; gateway: string },
+  ipam?: { subnet: string; effectiveGateway: string },
 ): NetworkRecord {
   const bridge = name === 'bridge';
   return {
@@ -141,7 +142,7 @@ function predefined(
       : {},
     labels: {},
     predefined: true,
-    allocated: ipam ? [ipam.gateway] : [],
+    allocated: ipam ? [ipam.effectiveGateway] : [],
     ...(bridge ? { bridgeName: 'docker0' } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** Pieces every docker subcommand shares: filters, key=value options, daemon errors, inspect. */
 import { EngineError } from '../errors.ts';
-import { marshalIndent } from '../go/json.ts';
+import { fromPlainJson, marshal, marshalIndent } from '../go/json.ts';
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../go/template.ts';
 import type { GoValue } from '../go/values.ts';
 import type { CommandContext } from './command.ts';
@@ -69,25 +69,46 @@ export function inspectObjects(
       tmpl = parseTemplate(format, dockerTemplateFuncs);
     } catch (e) {
       if (e instanceof TemplateError) {
-        ctx.term.eprintln(`Template parsing error: ${e.message}`);
+        ctx.term.eprintln(`template parsing error: ${e.message}`);
         return 64;
       }
       throw e;
     }
     for (const v of found) {
-      try {
-        ctx.term.println(tmpl.execute(v));
-      } catch (e) {
-        if (e instanceof TemplateError) {
-          ctx.term.eprintln(`Template parsing error: ${e.message}`);
-          return 1;
-        }
-        throw e;
+      const text = executeInspectTemplate(tmpl, v);
+      if (typeof text !== 'string') {
+        // The CLI flushes what it has (nothing) with a newline before the error.
+        ctx.term.println();
+        ctx.term.eprintln(`template parsing error: ${text.error}`);
+        return 1;
       }
+      ctx.term.println(text);
     }
   } else if (found.length || errors.length) {
     ctx.term.println(found.length ? marshalIndent({ kind: 'slice', items: found }) : '[]');
   }
   for (const err of errors) ctx.term.eprintln(err);
   return errors.length ? 1 : 0;
+}
+
+/**
+ * The CLI's TemplateInspector: the template runs on the typed object; when that fails it runs
+ * again on the raw JSON (numbers kept as written) with `missingkey=error`.
+ */
+export function executeInspectTemplate(
+  tmpl: ReturnType<typeof parseTemplate>,
+  v: GoValue,
+): string | { error: string } {
+  try {
+    return tmpl.execute(v);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+  }
+  const raw = fromPlainJson(JSON.parse(marshal(v)), true);
+  try {
+    return tmpl.execute(raw, { missingKeyError: true });
+  } catch (e) {
+    if (e instanceof TemplateError) return { error: e.message };
+    throw e;
+  }
 }

@@ -1,6 +1,8 @@
 /**
  * Go's `fmt` `%v` for Go values, as `fmt.Sprint` and text/template print them.
  */
+import { formatFloat } from './printf.ts';
+import { goTimeString } from './time.ts';
 import { deref, type GoValue, isGoObject } from './values.ts';
 
 /** `fmt.Sprint(v)`; `top` follows text/template, which dereferences a pointer it prints. */
@@ -51,25 +53,9 @@ export function formatGoNumber(n: number): string {
   return formatGoFloat(n);
 }
 
-/** float64 with `%v` (`strconv.FormatFloat(f, 'g', -1, 64)` with Go's exponent form). */
+/** float64 with `%v`: `strconv.FormatFloat(f, 'g', -1, 64)`, exponent form from 1e21 (fmt's %v). */
 export function formatGoFloat(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const exp = Math.floor(Math.log10(Math.abs(n)));
-  if (exp < -4 || exp >= 21) {
-    const [mant, e] = n.toExponential().split('e');
-    const sign = e!.startsWith('-') ? '-' : '+';
-    const digits = e!.replace(/^[+-]/, '').padStart(2, '0');
-    return `${mant}e${sign}${digits}`;
-  }
-  return String(n);
+  return formatFloat(n, 'g', -1);
 }
 
-/** `time.Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`, here always UTC. */
-export function goTimeString(rfc3339: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/.exec(rfc3339);
-  if (!m) return rfc3339;
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  return `${m[1]} ${m[2]}${frac === '.' ? '' : frac} +0000 UTC`;
-}
+export { goTimeString } from './time.ts';

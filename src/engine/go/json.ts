@@ -3,7 +3,7 @@
  * nil maps and slices as `null`, HTML-safe escaping; and `MarshalIndent` as `docker inspect` prints.
  */
 
-import { formatGoFloat } from './fmt.ts';
+import { formatFloat } from './printf.ts';
 import { deref, type GoField, type GoValue, isZero } from './values.ts';
 
 /** `json.Marshal(v)`. */
@@ -107,9 +107,11 @@ function wrap(
 
 function jsonFloat(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
-  const s = formatGoFloat(n);
-  // encoding/json writes exponents as e-07 -> e-7 and keeps e+21.
-  return s.replace(/e([+-])0(\d)$/, 'e$1$2');
+  // encoding/json: 'f' form, or 'e' below 1e-6 and from 1e21, with e-07 written e-7.
+  const abs = Math.abs(n);
+  const exp = abs !== 0 && (abs < 1e-6 || abs >= 1e21);
+  const s = formatFloat(n, exp ? 'e' : 'f', -1);
+  return exp ? s.replace(/e([+-])0(\d)$/, 'e$1$2') : s;
 }
 
 /** Go's string encoding: `<`, `>`, `&`, U+2028 and U+2029 escaped; control characters as \u00XX. */
@@ -134,14 +136,17 @@ export function rfc3339Nano(rfc3339: string): string {
   return rfc3339.replace(/\.(\d*?)0+Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
 }
 
-/** Turns plain decoded JSON (as `map[string]interface{}` holds it) into Go values. */
-export function fromPlainJson(v: unknown): GoValue {
+/**
+ * Turns plain decoded JSON (as `map[string]interface{}` holds it) into Go values. Numbers are
+ * float64, or with `useNumber` `json.Number` (printed as written), as `Decoder.UseNumber` gives.
+ */
+export function fromPlainJson(v: unknown, useNumber = false): GoValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
-  // Decoded JSON numbers are float64 in Go.
-  if (typeof v === 'number') return { kind: 'float', value: v };
-  if (Array.isArray(v)) return { kind: 'slice', items: v.map(fromPlainJson) };
+  if (typeof v === 'number') return useNumber ? String(v) : { kind: 'float', value: v };
+  if (Array.isArray(v)) return { kind: 'slice', items: v.map((x) => fromPlainJson(x, useNumber)) };
   const entries: Record<string, GoValue> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) entries[k] = fromPlainJson(val);
+  for (const [k, val] of Object.entries(v as Record<string, unknown>))
+    entries[k] = fromPlainJson(val, useNumber);
   return { kind: 'map', entries, zero: undefined };
 }

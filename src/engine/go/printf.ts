@@ -3,7 +3,7 @@
  * `print` and `println` call them: verbs, flags, width and precision, and Go's error forms
  * (`%!d(string=foo)`, `%!s(MISSING)`, `%!(EXTRA int=1)`).
  */
-import { goTimeString } from './fmt.ts';
+import { goTimeString } from './time.ts';
 import type { GoStruct, GoValue } from './values.ts';
 
 /** What fmt prints for a non-nil pointer nested in a value; an address never repeats between runs. */

@@ -39,6 +39,8 @@ export interface ExecContext {
   readonly text: string;
   readonly templates: ReadonlyMap<string, ListNode>;
   readonly funcs: Readonly<Record<string, FuncSpec>>;
+  /** `Option("missingkey=error")`: a missing map key is an error, as docker's inspect fallback sets. */
+  readonly missingKeyError?: boolean;
 }
 
 export function execute(ctx: ExecContext, root: ListNode, data: GoValue): string {
@@ -347,8 +349,10 @@ class State {
       }
     } else if (r !== null && typeof r === 'object' && r.kind === 'map') {
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      if (Object.hasOwn(r.entries, fieldName)) return r.entries[fieldName];
+      if (this.ctx.missingKeyError) this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`);
       // missingkey=default: a missing key is the invalid value, printed as <no value>.
-      return Object.hasOwn(r.entries, fieldName) ? r.entries[fieldName] : undefined;
+      return undefined;
     }
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
   }

@@ -23,7 +23,12 @@ export type FuncMap = Record<string, (...args: GoValue[]) => GoValue>;
 
 export interface Template {
   /** Runs the template over `data`; throws `TemplateError` as `Execute` returns its error. */
-  execute(data: GoValue): string;
+  execute(data: GoValue, opts?: ExecuteOptions): string;
+}
+
+export interface ExecuteOptions {
+  /** `missingkey=error`: a missing map key fails instead of printing `<no value>`. */
+  missingKeyError?: boolean;
 }
 
 /** The docker CLI's `basicFunctions` (`templates/templates.go`): json, split, join, title, lower, upper, pad, truncate. */
@@ -49,6 +54,11 @@ export function parseTemplate(text: string, funcs: FuncMap = {}): Template {
   const { root, defined } = parse(text, names);
   const templates: Map<string, ListNode> = defined;
   return {
-    execute: (data: GoValue) => execute({ text, templates, funcs: specs }, templates.get('') ?? root, data),
+    execute: (data: GoValue, opts: ExecuteOptions = {}) =>
+      execute(
+        { text, templates, funcs: specs, missingKeyError: opts.missingKeyError === true },
+        templates.get('') ?? root,
+        data,
+      ),
   };
 }

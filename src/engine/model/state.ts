@@ -35,12 +35,23 @@ export interface DaemonRecord {
   hostMac: string;
   /** Host ports taken by published container ports, `ip:port/proto` -> container ID. */
   nextEphemeralPort: number;
+  /** Index in the predefined local pools where the next search starts (Docker goes round). */
+  nextLocalPool?: number;
+  /** Next `-P`/`-p 80` host port (Docker's port allocator starts at 32768 and goes round). */
+  nextDynamicPort?: number;
+  /** Next kernel interface index: bridges take one, each veth pair two (container side first). */
+  nextIfIndex?: number;
+  /** The built-in images a fresh sandbox has (alpine) were added. */
+  imagesSeeded?: boolean;
 }
 
 export interface IpamConfigRecord {
   subnet: string;
   ipRange?: string;
+  /** The gateway as `network inspect` shows it: Docker hides the one it picked for a user subnet. */
   gateway?: string;
+  /** The gateway containers route through. */
+  effectiveGateway?: string;
   auxAddresses?: Record<string, string>;
 }
 
@@ -71,6 +82,22 @@ export interface NetworkRecord {
   bridgeName?: string;
   /** Last address handed out per subnet: Docker allocates round-robin after it. */
   lastAllocated?: Record<string, string>;
+  /**
+   * Endpoints of the daemon's own sandboxes (not containers): `ingress-sbox`, the per-network
+   * load balancer `lb-<net>`, gateway endpoints on docker_gwbridge. Their addresses are in `allocated`.
+   */
+  sandboxEndpoints?: SandboxEndpointRecord[];
+}
+
+export interface SandboxEndpointRecord {
+  /** Key in the network's `Containers` map (`ingress-sbox`, `lb-appnet`, or a container ID). */
+  key: string;
+  /** `Name` shown there (`ingress-endpoint`, `appnet-endpoint`, `gateway_<id12>`). */
+  name: string;
+  endpointId: string;
+  ipv4: string;
+  prefix: number;
+  mac: string;
 }
 
 export interface EndpointRecord {
@@ -92,6 +119,11 @@ export interface EndpointRecord {
   ipamIpv6?: string;
   /** Extra DNS names (compose service names and the like). */
   dnsNames: string[];
+  /** `--mac-address`: used instead of the address-derived MAC when the endpoint activates. */
+  requestedMac?: string;
+  /** Interface inside the container while running (`eth0`) and its kernel index. */
+  ifName?: string;
+  ifIndex?: number;
 }
 
 export interface PortBinding {
@@ -149,6 +181,27 @@ export interface ContainerRecord {
   files?: Record<string, string>;
   /** Executions (`docker exec`) known to the API. */
   execIds?: string[];
+  /** Set on first start: the network sandbox (`SandboxID`), kept after stop as Docker does. */
+  sandboxId?: string;
+  /** What the main process serves while running (httpd, nginx, nc...). */
+  listeners?: ListenerRecord[];
+  /** When the main process ends by itself (`sleep 5`), in clock milliseconds, and its exit code. */
+  exitAtMs?: number;
+  /** Next `ethN` for an interface added while running (numbers are not reused until restart). */
+  nextEth?: number;
+  /** `--domainname`, `--expose` and `--mac-address` as given (Config fields). */
+  macAddress?: string;
+  stopSignal?: string;
+}
+
+/** A port a container's program listens on, and what it answers. */
+export interface ListenerRecord {
+  port: number;
+  proto: 'tcp' | 'udp';
+  /** httpd: files under `root`; nginx/apache: their welcome page; nc: a fixed reply; other: accepts only. */
+  kind: 'httpd' | 'nginx' | 'apache' | 'nc' | 'other';
+  root?: string;
+  reply?: string;
 }
 
 export interface HostConfigRecord {
@@ -190,9 +243,17 @@ export interface SwarmRecord {
   nodeId: string;
   clusterId: string;
   createdAt: string;
+  /** Last change to the node or cluster object (shown as UpdatedAt). */
+  updatedAt: string;
+  /** The address other nodes reach this manager at (`--advertise-addr`, else the host's eth0). */
   advertiseAddr: string;
   workerToken: string;
   managerToken: string;
+  /** Raft index: every object change bumps it, and objects show it as `Version.Index`. */
+  index: number;
+  /** Overlay pools and VXLAN IDs are handed out serially: the allocator continues after the last. */
+  lastPoolIndex: number;
+  lastVxlanId: number;
   services: ServiceRecord[];
 }
 
@@ -209,6 +270,25 @@ export interface ServiceRecord {
   env: string[];
   labels: Record<string, string>;
   /** Tasks by slot: the running container of each. */
-  tasks: Array<{ id: string; slot: number; containerId: string; state: string; created: string }>;
+  tasks: TaskRecord[];
   version: number;
+  updated?: string;
+  /** Virtual IPs by network ID (`10.0.1.2/24`). */
+  vips?: Array<{ networkId: string; addr: string }>;
+  /** Replicas before the last update, for PreviousSpec. */
+  previousReplicas?: number;
+}
+
+export interface TaskRecord {
+  id: string;
+  /** Replica number; for global services 0 (tasks are keyed by node). */
+  slot: number;
+  /** The container running the task, once one exists. */
+  containerId: string;
+  state: string;
+  desiredState?: string;
+  created: string;
+  updated?: string;
+  /** Addresses on the service's networks when no container model holds them, `10.0.1.3/24` by network ID. */
+  addresses?: Array<{ networkId: string; addr: string }>;
 }

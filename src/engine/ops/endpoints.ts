@@ -68,6 +68,7 @@ export function attachEndpoint(
 export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   endpoint.endpointId = engine.ids.hex64();
   if (!isAddressed(nw)) return;
+  assignInterface(engine, endpoint);
   const taken = takenAddresses(engine, nw);
   const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
   if (v4) {
@@ -90,21 +91,38 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
     }
     endpoint.ipv4 = ipv4;
     endpoint.ipv4Prefix = subnet.prefix;
-    endpoint.gateway = v4.gateway ?? '';
-    endpoint.mac = macForIpv4(ipv4);
+    endpoint.gateway = v4.effectiveGateway ?? v4.gateway ?? '';
+    endpoint.mac = endpoint.requestedMac || macForIpv4(ipv4);
   }
   const v6 = nw.enableIPv6 ? nw.ipam.find((c) => c.subnet.includes(':')) : undefined;
   if (v6) {
     const subnet = parseCidr(v6.subnet)!;
     endpoint.ipv6Prefix = subnet.prefix;
-    endpoint.ipv6Gateway = v6.gateway ?? formatIp(networkOf(subnet) + 1n, true);
+    endpoint.ipv6Gateway = v6.effectiveGateway ?? v6.gateway ?? formatIp(networkOf(subnet) + 1n, true);
     endpoint.ipv6 = endpoint.ipamIpv6 || firstFree({ subnet }, taken) || '';
+  }
+}
+
+/**
+ * The container side of the endpoint's veth pair: the next kernel index (its host peer takes the
+ * one after) and the next `ethN` of the container, unless its start already chose the name.
+ */
+function assignInterface(engine: Engine, endpoint: EndpointRecord): void {
+  const owner = engine.state.containers.find((c) => c.endpoints.includes(endpoint));
+  const daemon = engine.state.daemon;
+  endpoint.ifIndex = daemon.nextIfIndex ?? 3;
+  daemon.nextIfIndex = endpoint.ifIndex + 2;
+  if (!endpoint.ifName && owner) {
+    endpoint.ifName = `eth${owner.nextEth ?? 0}`;
+    owner.nextEth = (owner.nextEth ?? 0) + 1;
   }
 }
 
 /** A stopped container keeps its network membership but gives its address back. */
 export function deactivateEndpoint(endpoint: EndpointRecord): void {
   endpoint.endpointId = '';
+  delete endpoint.ifName;
+  delete endpoint.ifIndex;
   endpoint.ipv4 = '';
   endpoint.ipv4Prefix = 0;
   endpoint.gateway = '';

@@ -5,7 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, forbidden, notFound } from '../errors.ts';
 import {
-  canonical,
+  type Cidr,
   contains,
   formatIp,
   globalPool,
@@ -55,38 +55,76 @@ const KNOWN_DRIVERS = new Set(['bridge', 'host', 'null', 'overlay', 'macvlan', '
 /** Host interfaces of the sandbox host a macvlan/ipvlan `parent` may name. */
 const HOST_INTERFACES = new Set(['eth0', 'lo']);
 
+export const IPV6_POOL_EXHAUSTED =
+  'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network';
+
 export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: string; Warning: string } {
   const name = req.Name ?? '';
   if (PREDEFINED_NETWORKS.includes(name)) {
     throw forbidden(`operation is not permitted on predefined ${name} network `);
   }
-  const driver = req.Driver || 'bridge';
+  let driver = req.Driver || 'bridge';
   const existing = engine.state.networks.find((n) => n.name === name);
   if (existing && (req.CheckDuplicate || existing.scope === 'swarm' || driver === 'overlay')) {
     throw conflict(`network with name ${name} already exists`);
   }
-  if (driver === 'overlay' && !engine.state.swarm) throw new EngineError(503, SWARM_REQUIRED);
-  if (!KNOWN_DRIVERS.has(driver)) {
-    throw notFound(`plugin "${driver}" not found`);
+  // Without CheckDuplicate the API creates a second network of the same name, with a warning.
+  const warning = existing ? `Network with name ${name} (id : ${existing.id}) already exists` : '';
+  if (req.Scope === 'swarm' && !engine.state.swarm) {
+    throw forbidden('cannot create a swarm scoped network when swarm is not active');
   }
-  if (driver === 'host' || driver === 'null') {
+  if ((driver === 'overlay' || req.Scope === 'global') && !engine.state.swarm) {
+    throw new EngineError(503, SWARM_REQUIRED);
+  }
+  if (!KNOWN_DRIVERS.has(driver)) throw notFound(`plugin "${driver}" not found`);
+  const ipamDriver = req.IPAM?.Driver || 'default';
+  if (ipamDriver !== 'default' && ipamDriver !== 'null') throw notFound(`plugin "${ipamDriver}" not found`);
+  if ((driver === 'host' || driver === 'null') && !req.ConfigOnly) {
     throw forbidden(`only one instance of "${driver}" network is allowed`);
   }
-  const options = { ...(req.Options ?? {}) };
-  const scope: NetworkRecord['scope'] = driver === 'overlay' ? 'swarm' : 'local';
-  const configs = req.IPAM?.Config ?? [];
+  // A config-only network only holds configuration for others (`--config-from`): driver null.
+  if (req.ConfigOnly) driver = 'null';
+  let options = { ...(req.Options ?? {}) };
+  let configs = req.IPAM?.Config ?? [];
+  if (req.ConfigFrom?.Network) {
+    const source = findNetwork(engine, req.ConfigFrom.Network);
+    if (!source.configOnly) {
+      throw forbidden(`config network ${req.ConfigFrom.Network} is not a configuration-only network`);
+    }
+    configs = source.ipam.map((c) => ({
+      Subnet: c.subnet,
+      ...(c.ipRange ? { IPRange: c.ipRange } : {}),
+      ...(c.gateway ? { Gateway: c.gateway } : {}),
+      ...(c.auxAddresses ? { AuxiliaryAddresses: c.auxAddresses } : {}),
+    }));
+    options = { ...source.options, ...options };
+  }
+  const scope: NetworkRecord['scope'] = driver === 'overlay' || req.Scope === 'global' ? 'swarm' : 'local';
   const v4Configs = configs.filter((c) => !c.Subnet || !c.Subnet.includes(':'));
   const v6Configs = configs.filter((c) => c.Subnet?.includes(':'));
   const ipam: IpamConfigRecord[] = [];
   const allocated: string[] = [];
-  const id = driver === 'overlay' ? engine.ids.swarm25() : engine.ids.hex64();
+  const id = scope === 'swarm' ? engine.ids.swarm25() : engine.ids.hex64();
 
   if (driver === 'macvlan' || driver === 'ipvlan') validateParent(options, driver);
 
-  for (const cfg of v4Configs.length ? v4Configs : [{}]) {
-    ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
-  }
-  if (req.EnableIPv6 || v6Configs.length) {
+  if (req.ConfigOnly) {
+    for (const c of configs) {
+      ipam.push({
+        subnet: c.Subnet ?? '',
+        ...(c.IPRange ? { ipRange: c.IPRange } : {}),
+        ...(c.Gateway ? { gateway: c.Gateway } : {}),
+        ...(c.AuxiliaryAddresses && Object.keys(c.AuxiliaryAddresses).length
+          ? { auxAddresses: c.AuxiliaryAddresses }
+          : {}),
+      });
+    }
+  } else {
+    for (const cfg of v4Configs.length ? v4Configs : [{}]) {
+      ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
+    }
+    // The IPv4 pool is taken (and the pool cursor moved) before an IPv6 failure, as in Docker.
+    if (req.EnableIPv6 && v6Configs.length === 0) throw badRequest(IPV6_POOL_EXHAUSTED);
     for (const cfg of v6Configs) ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
   }
 
@@ -102,7 +140,7 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     ingress: Boolean(req.Ingress),
     configOnly: Boolean(req.ConfigOnly),
     configFrom: req.ConfigFrom?.Network ?? '',
-    ipamDriver: req.IPAM?.Driver || 'default',
+    ipamDriver,
     ipamOptions: req.IPAM?.Options === undefined ? null : (req.IPAM.Options ?? null),
     ipam,
     userSubnet: configs.some((c) => Boolean(c.Subnet)),
@@ -112,6 +150,8 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     allocated,
   };
   if (driver === 'bridge') {
+    // The Linux bridge is a new interface: it takes a kernel index (containers' veths see it).
+    engine.state.daemon.nextIfIndex = (engine.state.daemon.nextIfIndex ?? 3) + 1;
     record.bridgeName = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
   }
   if (driver === 'overlay' && !options['com.docker.network.driver.overlay.vxlanid_list']) {
@@ -121,7 +161,7 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     };
   }
   engine.state.networks.push(record);
-  return { Id: id, Warning: '' };
+  return { Id: id, Warning: warning };
 }
 
 function overlayCount(engine: Engine): number {
@@ -149,11 +189,34 @@ function validateParent(options: Record<string, string>, driver: string): void {
 function subnetsInUse(engine: Engine, scope: NetworkRecord['scope']): string[] {
   const used: string[] = [];
   for (const nw of engine.state.networks) {
+    if (nw.configOnly) continue;
     if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
     for (const c of nw.ipam) used.push(c.subnet);
   }
   if (scope !== 'swarm') used.push(`${engine.state.daemon.hostIp}/${engine.state.daemon.hostPrefix}`);
   return used;
+}
+
+/**
+ * The next free predefined local pool. Docker's allocator searches from just after the pool it
+ * handed out last (wrapping round), so a freed pool is not reused at once; pools that overlap a
+ * network or a route of the host are passed over.
+ */
+function nextLocalPool(engine: Engine): string | null {
+  const daemon = engine.state.daemon;
+  const start = daemon.nextLocalPool ?? 1;
+  const used = subnetsInUse(engine, 'local')
+    .map(parseCidr)
+    .filter((c): c is Cidr => c !== null);
+  for (let k = 0; k < LOCAL_POOLS.length; k++) {
+    const i = (start + k) % LOCAL_POOLS.length;
+    const pool = LOCAL_POOLS[i]!;
+    const cidr = parseCidr(pool)!;
+    if (used.some((u) => overlaps(u, cidr))) continue;
+    daemon.nextLocalPool = (i + 1) % LOCAL_POOLS.length;
+    return pool;
+  }
+  return null;
 }
 
 function allocatePoolConfig(
@@ -164,12 +227,14 @@ function allocatePoolConfig(
   driver: string,
 ): IpamConfigRecord {
   let subnetText = cfg.Subnet ?? '';
-  if (subnetText) {
+  const userSubnet = subnetText !== '';
+  if (userSubnet) {
     const cidr = parseCidr(subnetText);
-    if (!cidr) throw badRequest(`invalid CIDR address: ${subnetText}`);
+    if (!cidr) throw badRequest(`Invalid subnet ${subnetText} : invalid CIDR address: ${subnetText}`);
     // macvlan/ipvlan share the parent's wire: Docker lets their subnets overlap bridges.
     if (driver !== 'macvlan' && driver !== 'ipvlan') {
       for (const nw of engine.state.networks) {
+        if (nw.configOnly) continue;
         if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
         for (const c of nw.ipam) {
           const other = parseCidr(c.subnet);
@@ -187,7 +252,7 @@ function allocatePoolConfig(
             })(),
             subnetsInUse(engine, scope),
           )
-        : pickPool(LOCAL_POOLS, subnetsInUse(engine, scope));
+        : nextLocalPool(engine);
     if (!pool) {
       throw badRequest(
         'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
@@ -197,9 +262,10 @@ function allocatePoolConfig(
   }
   const subnet = parseCidr(subnetText)!;
   const record: IpamConfigRecord = { subnet: subnetText };
+  let range: Cidr | null = null;
   if (cfg.IPRange) {
-    const range = parseCidr(cfg.IPRange);
-    if (!range) throw badRequest(`invalid CIDR address: ${cfg.IPRange}`);
+    range = parseCidr(cfg.IPRange);
+    if (!range) throw badRequest(`Invalid subnet ${cfg.IPRange} : invalid CIDR address: ${cfg.IPRange}`);
     record.ipRange = cfg.IPRange;
   }
   let gateway = cfg.Gateway ?? '';
@@ -208,20 +274,19 @@ function allocatePoolConfig(
     if (!ip || !contains(subnet, ip.addr, ip.v6)) {
       throw badRequest(`no matching subnet for gateway ${gateway}`);
     }
-  } else if (driver !== 'macvlan' && driver !== 'ipvlan' && !subnet.v6) {
-    gateway = formatIp(networkOf(subnet) + 1n, subnet.v6);
-  } else if (driver !== 'macvlan' && driver !== 'ipvlan' && subnet.v6) {
-    gateway = formatIp(networkOf(subnet) + 1n, true);
+    record.gateway = gateway;
   } else {
-    gateway = formatIp(networkOf(subnet) + 1n, subnet.v6);
+    // Docker requests the gateway like any address: the first of the range when one is given.
+    gateway = formatIp(range ? networkOf(range) : networkOf(subnet) + 1n, subnet.v6);
+    // Docker shows the gateway it picked only for pools it picked itself (and IPv4).
+    if (!userSubnet && !subnet.v6) record.gateway = gateway;
   }
-  record.gateway = gateway;
+  record.effectiveGateway = gateway;
   allocated.push(gateway);
   if (cfg.AuxiliaryAddresses && Object.keys(cfg.AuxiliaryAddresses).length) {
     record.auxAddresses = { ...cfg.AuxiliaryAddresses };
     allocated.push(...Object.values(cfg.AuxiliaryAddresses));
   }
-  void canonical;
   return record;
 }
 
@@ -237,7 +302,7 @@ export function networkList(engine: Engine, filters: NetworkFilters = {}): Netwo
     if (!NETWORK_FILTERS.has(key)) throw badRequest(`Invalid filter '${key}'`);
   }
   for (const t of filters.type ?? []) {
-    if (t !== 'custom' && t !== 'builtin') throw badRequest(`Invalid filter: 'type'='${t}'`);
+    if (t !== 'custom' && t !== 'builtin') throw badRequest(`invalid filter: 'type'='${t}'`);
   }
   return engine.state.networks.filter((nw) => {
     if (filters.driver?.length && !filters.driver.some((d) => d === nw.driver)) return false;
