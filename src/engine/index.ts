@@ -3,6 +3,7 @@
  * host program (curl, docker-compose) the sandbox host has.
  */
 import './cli/commands/index.ts';
+import './host-programs/curl.ts';
 
 export { runDocker } from './cli/docker.ts';
 export type { CommandResult } from './cli/terminal.ts';

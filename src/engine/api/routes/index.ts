@@ -1,0 +1,8 @@
+/** Every route the API serves, area by area. */
+import type { Route } from '../route.ts';
+import { networkRoutes } from './networks.ts';
+import { systemRoutes } from './system.ts';
+
+export function allRoutes(): Route[] {
+  return [...systemRoutes, ...networkRoutes];
+}

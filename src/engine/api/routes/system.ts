@@ -1,0 +1,52 @@
+/** `/_ping`, `/events`, `/volumes`, `/plugins`: the daemon's own endpoints. */
+
+import { parseFiltersParam } from '../filters.ts';
+import type { ApiResponse } from '../http.ts';
+import { API_VERSION, jsonResponse, SERVER_HEADER, streamResponse } from '../respond.ts';
+import { get, head, type Route } from '../route.ts';
+import { infoBody, versionBody } from './system-info.ts';
+
+/** `/_ping` sets its headers itself, with no-cache, and lets Go add the text Content-Type. */
+function ping(method: 'GET' | 'HEAD'): ApiResponse {
+  const headers: Array<[string, string]> = [
+    ['Api-Version', API_VERSION],
+    ['Cache-Control', 'no-cache, no-store, must-revalidate'],
+  ];
+  if (method === 'HEAD') headers.push(['Content-Length', '0'], ['Content-Type', 'text/plain; charset=utf-8']);
+  headers.push(
+    ['Docker-Experimental', 'false'],
+    ['Ostype', 'linux'],
+    ['Pragma', 'no-cache'],
+    ['Server', SERVER_HEADER],
+  );
+  return { status: 200, headers, body: Buffer.from(method === 'HEAD' ? '' : 'OK') };
+}
+
+export const systemRoutes: Route[] = [
+  get('/_ping', () => {
+    // Go sniffs the type after the handler wrote, so it comes after Date and Content-Length.
+    return { ...ping('GET'), sniffedType: 'text/plain; charset=utf-8' };
+  }),
+  head('/_ping', () => ping('HEAD')),
+  get('/events', ({ req }) => {
+    parseFiltersParam(req);
+    const until = req.query.get('until');
+    return streamResponse(200, 'application/json', {
+      // The simulator keeps no event log: a bounded query ends at once, a live one waits for the client.
+      run: (_write, signal) =>
+        until !== null
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              if (signal.aborted) resolve();
+              else signal.addEventListener('abort', () => resolve(), { once: true });
+            }),
+    });
+  }),
+  get('/version', () => jsonResponse(200, versionBody())),
+  get('/info', ({ engine }) => jsonResponse(200, infoBody(engine))),
+  get('/volumes', ({ req }) => {
+    parseFiltersParam(req);
+    return jsonResponse(200, { Volumes: [], Warnings: null });
+  }),
+  get('/plugins', () => jsonResponse(200, [])),
+];
