@@ -5,14 +5,7 @@
  * PORT at /slack/events) or Socket Mode (app token), chosen by configuration.
  */
 import type { Server } from 'node:http';
-import {
-  App,
-  HTTPReceiver,
-  type Logger,
-  LogLevel,
-  type Receiver,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import { App, HTTPReceiver, type Logger, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config/config.ts';
 import type { TutorRequest } from '../../core/types.ts';
 import { text } from '../../core/types.ts';
