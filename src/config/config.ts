@@ -77,6 +77,10 @@ export const envSchema = z.object({
   DOCKER_HOST: optionalString,
   /** Image for dind sandboxes. */
   SANDBOX_IMAGE: z.string().optional().default('docker:dind'),
+  /** Ready dind sandboxes kept warm, so a student's first command skips the cold start. */
+  SANDBOX_POOL_SIZE: int(2, 0, 100),
+  /** dind security profile: `privileged` where the host allows it, else `caps`; `auto` probes once. */
+  SANDBOX_SECURITY: z.enum(['auto', 'privileged', 'caps']).optional().default('auto'),
   /** Commands per user per minute. */
   RATE_LIMIT_PER_MINUTE: int(30, 1, 10_000),
   /** Seconds a command may run. */
