@@ -9,14 +9,28 @@ here=$(cd "$(dirname "$0")" && pwd)
 if_missing=0
 if [ "${1:-}" = --if-missing ]; then if_missing=1; shift; fi
 tag=${1:-docker-tutor-sandbox:local}
-if ((if_missing)) && docker image inspect "$tag" >/dev/null 2>&1; then echo "$tag already built"; exit 0; fi
+# The recipe's fingerprint, kept as a label: --if-missing rebuilds an image made by an older recipe.
+recipe=$(cat "$0" "$here/sandbox-image/entry.sh" | sha256sum | cut -c1-16)
+if ((if_missing)) &&
+  [ "$(docker image inspect -f '{{index .Config.Labels "docker-tutor.recipe"}}' "$tag" 2>/dev/null)" = "$recipe" ]; then
+  echo "$tag already built"
+  exit 0
+fi
 
+# Debian's own binaries, by their package paths: a newer `docker` CLI earlier in PATH
+# (/usr/local/bin) would print other messages than Docker 20.10 does.
+debian_bin() {
+  local d
+  for d in /usr/sbin /usr/bin /sbin /bin; do [ -x "$d/$1" ] && { echo "$d/$1"; return 0; }; done
+  echo "missing $1: apt-get install docker.io iptables curl busybox-static" >&2
+  return 1
+}
 for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init curl xtables-nft-multi; do
-  command -v "$b" >/dev/null || PATH=$PATH:/usr/sbin:/sbin command -v "$b" >/dev/null ||
-    { echo "missing $b: apt-get install docker.io iptables curl busybox-static" >&2; exit 1; }
+  debian_bin "$b" >/dev/null
 done
 [ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
-PATH=$PATH:/usr/sbin:/sbin
+"$(debian_bin docker)" --version | grep -q ' 20\.10\.' ||
+  { echo "$(debian_bin docker) is not Docker 20.10: $("$(debian_bin docker)" --version)" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -49,7 +63,7 @@ done
 bins=()
 for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init curl \
   xtables-nft-multi xtables-legacy-multi; do
-  src=$(command -v "$b")
+  src=$(debian_bin "$b")
   dst=$r$(dirname "$src")/$b
   mkdir -p "$(dirname "$dst")"
   cp -L "$src" "$dst"
@@ -84,5 +98,6 @@ tar -C "$r" -cf - . | docker import \
   -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   -c 'VOLUME /var/lib/docker' \
   -c 'LABEL org.opencontainers.image.title=docker-tutor-sandbox' \
+  -c "LABEL docker-tutor.recipe=$recipe" \
   - "$tag" >/dev/null
 echo "built $tag"
