@@ -1,0 +1,164 @@
+/**
+ * The bot-process side of the queued pipeline: `submit` checks the request and the user's rate
+ * limit, then queues it in its sandbox's shard and returns at once (the adapter acknowledges the
+ * platform within its 3 s). The same object consumes the deliveries queue of the platforms this
+ * process serves, posting each reply at most once through the adapter's `deliver`.
+ */
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Platform, TutorRequest } from '../core/types.ts';
+import { type Logger, silentLogger } from '../observability/logger.ts';
+import type { PipelineMetrics } from '../observability/metrics.ts';
+import { sandboxKey } from '../sandbox/backend.ts';
+import { rateLimitedReply } from './command-job.ts';
+import { type Deliver, type DeliveryLedger, deliverOnce, RedisDeliveryLedger } from './idempotency.ts';
+import type { JobRunner, SubmitResult } from './in-process-runner.ts';
+import { BadPayloadError, parseTutorRequest } from './payload.ts';
+import { commandQueueName, defaultLayout, deliveryQueueName, type QueueLayout, shardOf } from './queues.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { decodeReply } from './reply-codec.ts';
+import type { DeliveryJobData, SandboxOpJobData } from './worker-pool.ts';
+
+export interface QueuedRunnerOptions {
+  redis: Redis;
+  layout?: QueueLayout;
+  /** Posts a reply on the platform; called at most once per request ID. */
+  deliver: Deliver;
+  /** Platforms whose deliveries this process posts. Empty: it only submits. */
+  platforms: Platform[];
+  rateLimiter?: RateLimiter;
+  /** For the refusal message. Default 30. */
+  rateLimitPerMinute?: number;
+  /** Replies posted at once (different students); one student's replies stay in order. Default 16. */
+  deliveryConcurrency?: number;
+  /** A second submit of the same request ID within this time is ignored (platform retries). Default 1 h. */
+  dedupMs?: number;
+  ledger?: DeliveryLedger;
+  logger?: Logger;
+  metrics?: PipelineMetrics;
+}
+
+export const commandJobOptions = {
+  // One attempt: a retry would go to the back of the shard and break order. A worker killed
+  // mid-job is not a failed attempt: its job is found stalled and put back first in line.
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+} as const;
+
+export class QueuedRunner implements JobRunner {
+  private readonly layout: QueueLayout;
+  private readonly log: Logger;
+  private readonly ledger: DeliveryLedger;
+  private readonly shardQueues = new Map<number, Queue>();
+  private readonly workers: Worker[] = [];
+  /** Tail of each sandbox's delivery chain in this process, so its replies post in order. */
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: QueuedRunnerOptions) {
+    this.layout = opts.layout ?? defaultLayout;
+    this.log = opts.logger ?? silentLogger;
+    this.ledger = opts.ledger ?? new RedisDeliveryLedger(opts.redis, { prefix: `${this.layout.prefix}:` });
+  }
+
+  /** Starts consuming this process' deliveries. */
+  async start(): Promise<void> {
+    for (const platform of this.opts.platforms) {
+      const w = new Worker(deliveryQueueName(platform), (job) => this.runDelivery(job), {
+        connection: this.opts.redis,
+        prefix: this.layout.prefix,
+        concurrency: this.opts.deliveryConcurrency ?? 16,
+      });
+      w.on('error', (err) => this.log.warn({ queue: w.name, err: err.message }, 'delivery worker error'));
+      w.on('failed', (job, err) =>
+        this.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'delivery failed'),
+      );
+      this.workers.push(w);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  get healthy(): boolean {
+    return !this.closing && this.opts.redis.status === 'ready' && this.workers.every((w) => w.isRunning());
+  }
+
+  async submit(req: TutorRequest): Promise<SubmitResult> {
+    let valid: TutorRequest;
+    try {
+      valid = parseTutorRequest(req);
+    } catch (e) {
+      if (!(e instanceof BadPayloadError)) throw e;
+      this.opts.metrics?.submitted.inc({ outcome: 'rejected' });
+      this.log.warn({ requestId: (req as { id?: unknown })?.id, reason: e.message }, 'request rejected');
+      return { status: 'rejected', reason: e.message };
+    }
+    const key = sandboxKey(valid.identity.platform, valid.identity.workspace, valid.identity.userId);
+    if (this.opts.rateLimiter) {
+      const d = await this.opts.rateLimiter.take(key);
+      if (!d.allowed) {
+        this.opts.metrics?.submitted.inc({ outcome: 'rate-limited' });
+        const refusal = rateLimitedReply(valid, this.opts.rateLimitPerMinute ?? 30, d.retryAfterMs);
+        await deliverOnce(this.ledger, this.opts.deliver, refusal, valid);
+        return { status: 'rate-limited', retryAfterMs: d.retryAfterMs };
+      }
+    }
+    const job = await this.shard(key).add('command', valid, {
+      ...commandJobOptions,
+      deduplication: { id: valid.id, ttl: this.opts.dedupMs ?? 3_600_000 },
+    });
+    this.opts.metrics?.submitted.inc({ outcome: 'queued' });
+    return { status: 'queued', jobId: job.id ?? '' };
+  }
+
+  /** Queues a reset of `key` in its shard, after the commands already queued for it. */
+  async resetSandbox(key: string, requestedBy: string): Promise<void> {
+    const data: SandboxOpJobData = { op: 'reset', key, requestedBy };
+    await this.shard(key).add('sandbox-op', data, commandJobOptions);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all(this.workers.map((w) => w.close()));
+      await Promise.allSettled([...this.tails.values()]);
+      await Promise.all([...this.shardQueues.values()].map((q) => q.close()));
+    })();
+    return this.closing;
+  }
+
+  private shard(key: string): Queue {
+    const n = shardOf(key, this.layout.shards);
+    let q = this.shardQueues.get(n);
+    if (!q) {
+      q = new Queue(commandQueueName(n), { connection: this.opts.redis, prefix: this.layout.prefix });
+      this.shardQueues.set(n, q);
+    }
+    return q;
+  }
+
+  private runDelivery(job: Job<DeliveryJobData>): Promise<void> {
+    const { req } = job.data;
+    const key = sandboxKey(req.identity.platform, req.identity.workspace, req.identity.userId);
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      const started = performance.now();
+      try {
+        const outcome = await deliverOnce(this.ledger, this.opts.deliver, decodeReply(job.data.reply), req);
+        this.opts.metrics?.jobs.inc({ queue: 'deliveries', outcome });
+        if (outcome === 'delivered' && req.receivedAt > 0)
+          this.opts.metrics?.enqueueToReplySeconds.observe((Date.now() - req.receivedAt) / 1000);
+      } catch (e) {
+        this.opts.metrics?.jobs.inc({ queue: 'deliveries', outcome: 'failed' });
+        throw e;
+      } finally {
+        this.opts.metrics?.jobSeconds.observe({ queue: 'deliveries' }, (performance.now() - started) / 1000);
+      }
+    });
+    const tail = run.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `docker-tutor worker`: a worker process. Reads the environment (REDIS_URL is required),
+ * consumes every command shard, scheduled posts and sandbox operations, serves /healthz and
+ * /metrics on METRICS_PORT, and on SIGTERM or SIGINT stops taking jobs, finishes the running
+ * ones and closes its connections before exiting.
+ */
+import { type Config, ConfigError, readConfig } from '../config/config.ts';
+import { Tutor } from '../core/tutor.ts';
+import { startHealthServer } from '../observability/health-server.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { PipelineMetrics } from '../observability/metrics.ts';
+import type { SandboxBackend } from '../sandbox/backend.ts';
+import { RedisStateStore } from '../sandbox/sim/redis-state-store.ts';
+import { SimBackend } from '../sandbox/sim/sim-backend.ts';
+import { ConflictRetryingBackend } from './conflict-retry.ts';
+import { connectRedis, DEFAULT_QUEUE_PREFIX, DEFAULT_SHARDS, type QueueLayout } from './queues.ts';
+import { WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
+
+const USAGE = `Usage: docker-tutor worker
+
+Runs a job worker: needs REDIS_URL. Serves /healthz and /metrics on METRICS_PORT (0 = off).
+Stops cleanly on SIGTERM or SIGINT (running jobs finish first).
+`;
+
+export interface StartedWorker {
+  pool: WorkerPool;
+  /** The port /healthz and /metrics listen on, or 0. */
+  metricsPort: number;
+  /** Drains and closes everything; resolves when done. */
+  stop(): Promise<void>;
+}
+
+/** Extra knobs tests and benches set; production uses the defaults. */
+export type WorkerTuning = Partial<
+  Pick<WorkerPoolOptions, 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'resultSeconds'>
+> & { layout?: QueueLayout; tutor?: Tutor; logger?: Logger };
+
+async function createBackend(
+  config: Config,
+  redis: ReturnType<typeof connectRedis>,
+): Promise<SandboxBackend> {
+  if (config.SANDBOX_BACKEND === 'dind') {
+    const { createDindBackendFromEnv } = await import('../sandbox/dind/dind-backend.ts');
+    return createDindBackendFromEnv();
+  }
+  return new SimBackend({ store: new RedisStateStore(redis) });
+}
+
+/** Starts a worker from configuration; `run` wraps this with signals and exit codes. */
+export async function startWorker(config: Config, tuning: WorkerTuning = {}): Promise<StartedWorker> {
+  if (!config.REDIS_URL)
+    throw new ConfigError('REDIS_URL: the worker needs Redis (for example redis://127.0.0.1:6379)');
+  const logger = tuning.logger ?? createLogger(config.LOG_LEVEL, 'docker-tutor-worker');
+  const metrics = new PipelineMetrics();
+  const redis = connectRedis(config.REDIS_URL, 'tutor-worker');
+  redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
+  const inner = await createBackend(config, redis);
+  const backend = new ConflictRetryingBackend(inner, () => metrics.stateConflicts.inc());
+  const tutor = tuning.tutor ?? new Tutor({ backend });
+  const pool = new WorkerPool({
+    redis,
+    layout: tuning.layout ?? { prefix: DEFAULT_QUEUE_PREFIX, shards: DEFAULT_SHARDS },
+    tutor,
+    backend,
+    concurrency: config.WORKER_CONCURRENCY,
+    timeoutMs: config.COMMAND_TIMEOUT_SECONDS * 1000,
+    logger,
+    metrics,
+    ...(tuning.lockDurationMs !== undefined ? { lockDurationMs: tuning.lockDurationMs } : {}),
+    ...(tuning.stalledIntervalMs !== undefined ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
+    ...(tuning.maxStalledCount !== undefined ? { maxStalledCount: tuning.maxStalledCount } : {}),
+    ...(tuning.resultSeconds !== undefined ? { resultSeconds: tuning.resultSeconds } : {}),
+  });
+  await pool.start();
+  let draining = false;
+  const health =
+    config.METRICS_PORT > 0
+      ? await startHealthServer({
+          port: config.METRICS_PORT,
+          registry: metrics.registry,
+          health: () => ({
+            ok: !draining && pool.healthy,
+            details: { redis: redis.status, draining, activeJobs: pool.activeJobs },
+          }),
+        })
+      : undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    pool,
+    metricsPort: health?.port ?? 0,
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        logger.info('draining: finishing running jobs');
+        await pool.close();
+        await backend.close();
+        await health?.close();
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`docker-tutor worker: unexpected argument '${argv[0]}'\n\n${USAGE}`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = readConfig(env);
+    if (!config.REDIS_URL)
+      throw new ConfigError('REDIS_URL is not set: the worker needs Redis (redis://host:6379)');
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`docker-tutor worker: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const worker = await startWorker(config);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.stderr.write(`docker-tutor worker: ${sig}, draining\n`);
+      // A second signal means "now": exit without waiting.
+      process.once('SIGTERM', () => process.exit(130));
+      process.once('SIGINT', () => process.exit(130));
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await worker.stop();
+  return 0;
+}
