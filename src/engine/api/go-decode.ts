@@ -63,8 +63,16 @@ function goQuoteChar(c: string): string {
   return `'${q.slice(1, -1)}'`;
 }
 
+/**
+ * encoding/json refuses nesting deeper than 10000 with `exceeded max depth`. This recursive parser
+ * would run out of stack before that, so it gives the same answer from 2000 levels on: only a
+ * body nested between 2000 and 10000 deep is answered differently from the daemon.
+ */
+const MAX_NESTING_DEPTH = 2000;
+
 class Parser {
   pos = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   skipSpace(): void {
@@ -79,8 +87,12 @@ class Parser {
   value(): unknown {
     this.skipSpace();
     const c = this.s[this.pos];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
+    if (c === '{' || c === '[') {
+      if (++this.depth > MAX_NESTING_DEPTH) throw new JsonDecodeError('exceeded max depth');
+      const v = c === '{' ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
     if (c === '"') return this.string();
     if (c === 't') return this.literal('true', true);
     if (c === 'f') return this.literal('false', false);
