@@ -3,7 +3,7 @@
  */
 
 import type { Engine } from '../engine.ts';
-import { badRequest, conflict, EngineError, forbidden, notFound } from '../errors.ts';
+import { badRequest, conflict, EngineError, forbidden, notFound, serverError } from '../errors.ts';
 import {
   type Cidr,
   contains,
@@ -18,6 +18,7 @@ import {
 } from '../ipam.ts';
 import type { IpamConfigRecord, NetworkRecord } from '../model/state.ts';
 import { findNetwork } from './lookup.ts';
+import { nextOverlaySubnet, nextVxlanId } from './overlay-ipam.ts';
 
 /** The body of `POST /networks/create`, as the API takes it. */
 export interface NetworkCreateRequest {
@@ -99,14 +100,15 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     }));
     options = { ...source.options, ...options };
   }
-  const scope: NetworkRecord['scope'] = driver === 'overlay' || req.Scope === 'global' ? 'swarm' : 'local';
+  const scope: NetworkRecord['scope'] =
+    driver === 'overlay' || req.Scope === 'global' || req.Scope === 'swarm' ? 'swarm' : 'local';
   const v4Configs = configs.filter((c) => !c.Subnet || !c.Subnet.includes(':'));
   const v6Configs = configs.filter((c) => c.Subnet?.includes(':'));
   const ipam: IpamConfigRecord[] = [];
   const allocated: string[] = [];
   const id = scope === 'swarm' ? engine.ids.swarm25() : engine.ids.hex64();
 
-  if (driver === 'macvlan' || driver === 'ipvlan') validateParent(options, driver);
+  if (driver === 'macvlan' || driver === 'ipvlan') validateParent(engine, options, driver);
 
   if (req.ConfigOnly) {
     for (const c of configs) {
@@ -141,7 +143,11 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     configOnly: Boolean(req.ConfigOnly),
     configFrom: req.ConfigFrom?.Network ?? '',
     ipamDriver,
-    ipamOptions: req.IPAM?.Options === undefined ? null : (req.IPAM.Options ?? null),
+    // Swarm networks come back from the manager with no IPAM options unless some were set.
+    ipamOptions:
+      req.IPAM?.Options === undefined || (scope === 'swarm' && !Object.keys(req.IPAM.Options ?? {}).length)
+        ? null
+        : (req.IPAM.Options ?? null),
     ipam,
     userSubnet: configs.some((c) => Boolean(c.Subnet)),
     options,
@@ -154,9 +160,13 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     engine.state.daemon.nextIfIndex = (engine.state.daemon.nextIfIndex ?? 3) + 1;
     record.bridgeName = options['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
   }
-  if (driver === 'overlay' && !options['com.docker.network.driver.overlay.vxlanid_list']) {
+  if (
+    driver === 'overlay' &&
+    engine.state.swarm &&
+    !options['com.docker.network.driver.overlay.vxlanid_list']
+  ) {
     record.options = {
-      'com.docker.network.driver.overlay.vxlanid_list': String(4096 + overlayCount(engine)),
+      'com.docker.network.driver.overlay.vxlanid_list': String(nextVxlanId(engine.state.swarm)),
       ...options,
     };
   }
@@ -164,25 +174,52 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   return { Id: id, Warning: warning };
 }
 
-function overlayCount(engine: Engine): number {
-  return engine.state.networks.filter((n) => n.driver === 'overlay').length;
-}
+const MACVLAN_MODES = ['bridge', 'private', 'vepa', 'passthru'];
+const IPVLAN_MODES = ['l2', 'l3', 'l3s'];
 
-function validateParent(options: Record<string, string>, driver: string): void {
-  const parent = options.parent;
+/**
+ * The macvlan/ipvlan drivers' checks, in their order: the mode, a loopback parent, one network per
+ * parent link, then the parent itself (a missing `name.vlan` parent is created as a VLAN link on
+ * an existing interface; `-o parent` left out makes a dummy link named after the network).
+ */
+function validateParent(engine: Engine, options: Record<string, string>, driver: string): void {
+  const macvlan = driver === 'macvlan';
+  const mode = macvlan ? options.macvlan_mode : options.ipvlan_mode;
+  if (mode && !(macvlan ? MACVLAN_MODES : IPVLAN_MODES).includes(mode)) {
+    throw serverError(
+      macvlan
+        ? `requested macvlan mode '${mode}' is not valid, 'bridge' mode is the macvlan driver default`
+        : `requested ipvlan mode '${mode}' is not valid, 'l2' mode is the ipvlan driver default`,
+    );
+  }
+  const parent = options.parent ?? '';
+  if (parent === 'lo') throw serverError(`loopback interface is not a valid ${driver} parent link`);
   if (!parent) return;
-  const base = parent.split('.')[0] ?? parent;
-  if (!HOST_INTERFACES.has(base)) {
-    throw badRequest(`-o parent interface was not found on the host: ${parent}`);
+  const prefix = macvlan ? 'dm-' : 'di-';
+  const sharing = engine.state.networks.find((n) => n.driver === driver && n.options.parent === parent);
+  if (sharing) {
+    throw serverError(
+      `network ${prefix}${sharing.id.slice(0, 12)} is already using parent interface ${parent}`,
+    );
   }
-  if (driver === 'macvlan') {
-    const mode = options.macvlan_mode;
-    if (mode && !['bridge', 'private', 'vepa', 'passthru'].includes(mode)) {
-      throw badRequest(
-        `requested macvlan mode '${mode}' is not valid, 'bridge' mode is the macvlan driver default`,
-      );
-    }
+  if (HOST_INTERFACES.has(parent)) return;
+  if (!parent.includes('.')) {
+    throw serverError(`invalid subinterface vlan name ${parent}, example formatting is eth0.10`);
   }
+  const parts = parent.split('.');
+  if (parts.length !== 2) {
+    throw serverError(
+      `required interface name format is: name.vlan_id, ex. eth0.10 for vlan 10, instead received ${parent}`,
+    );
+  }
+  const [link, vid] = parts as [string, string];
+  if (!/^[+-]?\d+$/.test(vid)) {
+    throw serverError(`unable to parse a valid vlan id from: ${vid} (ex. eth0.10 for vlan 10)`);
+  }
+  if (!HOST_INTERFACES.has(link))
+    throw serverError(`-o parent interface does was not found on the host: ${link}`);
+  const id = Number(vid);
+  if (id > 4094 || id < 1) throw serverError(`vlan id must be between 1-4094, received: ${id}`);
 }
 
 /** Subnets in use in the address space of `scope` (plus the host's own route for local pools). */
@@ -245,14 +282,16 @@ function allocatePoolConfig(
     }
   } else {
     const pool =
-      scope === 'swarm'
-        ? pickPool(
-            (function* () {
-              for (let i = 0; i < 65536; i++) yield globalPool(i);
-            })(),
-            subnetsInUse(engine, scope),
-          )
-        : nextLocalPool(engine);
+      scope !== 'swarm'
+        ? nextLocalPool(engine)
+        : engine.state.swarm
+          ? nextOverlaySubnet(engine, engine.state.swarm)
+          : pickPool(
+              (function* () {
+                for (let i = 0; i < 65536; i++) yield globalPool(i);
+              })(),
+              subnetsInUse(engine, scope),
+            );
     if (!pool) {
       throw badRequest(
         'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
@@ -279,7 +318,8 @@ function allocatePoolConfig(
     // Docker requests the gateway like any address: the first of the range when one is given.
     gateway = formatIp(range ? networkOf(range) : networkOf(subnet) + 1n, subnet.v6);
     // Docker shows the gateway it picked only for pools it picked itself (and IPv4).
-    if (!userSubnet && !subnet.v6) record.gateway = gateway;
+    // Swarm networks (allocated by the manager) show it for user subnets too.
+    if ((!userSubnet || scope === 'swarm') && !subnet.v6) record.gateway = gateway;
   }
   record.effectiveGateway = gateway;
   allocated.push(gateway);

@@ -44,7 +44,18 @@ export function networkView(engine: Engine, nw: NetworkRecord, withContainers = 
         endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6Prefix}` : '',
       );
     }
+    for (const sb of nw.sandboxEndpoints ?? []) {
+      containers[sb.key] = endpointResourceView(
+        sb.name,
+        sb.endpointId,
+        sb.mac,
+        `${sb.ipv4}/${sb.prefix}`,
+        '',
+      );
+    }
   }
+  // A swarm network this node has no endpoint on comes from the manager: nil maps, not empty ones.
+  const fromManager = nw.scope === 'swarm' && Object.keys(containers).length === 0;
   return goStruct('types.NetworkResource', [
     f('Name', nw.name),
     f('ID', nw.id, { json: 'Id' }),
@@ -65,8 +76,8 @@ export function networkView(engine: Engine, nw: NetworkRecord, withContainers = 
     f('Ingress', nw.ingress),
     f('ConfigFrom', goStruct('network.ConfigReference', [f('Network', nw.configFrom)])),
     f('ConfigOnly', nw.configOnly),
-    f('Containers', goMap(containers)),
+    f('Containers', goMap(fromManager && withContainers ? null : containers)),
     f('Options', goStringMap(nw.options)),
-    f('Labels', goStringMap(nw.labels)),
+    f('Labels', goStringMap(fromManager && !Object.keys(nw.labels).length ? null : nw.labels)),
   ]);
 }

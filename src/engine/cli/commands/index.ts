@@ -3,3 +3,9 @@
  * calls `registerCommand` for what it adds.
  */
 import './network.ts';
+import './swarm.ts';
+import './service.ts';
+import './node.ts';
+import './system.ts';
+import './version.ts';
+import './info.ts';

@@ -5,6 +5,7 @@ import { EngineError } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { NetworkRecord } from '../../model/state.ts';
+import { tryFindNetwork } from '../../ops/lookup.ts';
 import { networkConnect, networkDisconnect } from '../../ops/network-connect.ts';
 import {
   type NetworkCreateRequest,
@@ -276,6 +277,9 @@ const inspect: LeafCommand = {
   },
 };
 
+const INGRESS_REMOVE_WARNING =
+  'WARNING! Before removing the routing-mesh network, make sure all the nodes in your swarm run the same docker engine version. Otherwise, removal may not be effective and functionality of newly create ingress networks will be impaired.';
+
 const rm: LeafCommand = {
   name: 'rm',
   aliases: ['remove'],
@@ -286,6 +290,12 @@ const rm: LeafCommand = {
   run(ctx) {
     let status = 0;
     for (const name of ctx.args) {
+      const target = tryFindNetwork(ctx.engine, name);
+      if (target?.ingress) {
+        // The CLI asks first; with no terminal input the answer is no and the network is skipped.
+        ctx.term.out(`${INGRESS_REMOVE_WARNING}\nAre you sure you want to continue? [y/N] `);
+        continue;
+      }
       try {
         networkRemove(ctx.engine, name);
         ctx.term.println(name);

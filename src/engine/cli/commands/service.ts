@@ -1,0 +1,589 @@
+/** `docker service create|inspect|ls|ps|rm|scale|update` on the sandbox's one-node swarm. */
+import type { Engine } from '../../engine.ts';
+import { EngineError } from '../../errors.ts';
+import { goTimeString } from '../../go/fmt.ts';
+import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
+import type { ServiceRecord, TaskRecord } from '../../model/state.ts';
+import { tryFindNetwork } from '../../ops/lookup.ts';
+import {
+  findService,
+  type PortConfigRequest,
+  type ServiceSpecRequest,
+  serviceCreate,
+  serviceList,
+  serviceRemove,
+  serviceUpdate,
+  taskList,
+} from '../../ops/services.ts';
+import { requireManager } from '../../ops/swarm.ts';
+import { serviceView } from '../../views/swarm-view.ts';
+import type { CommandContext, LeafCommand } from '../command.ts';
+import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
+import { registerCommand } from '../docker.ts';
+import type { FlagSpec } from '../flags.ts';
+import { formatList } from '../format/list-format.ts';
+
+const specFlags: FlagSpec[] = [
+  { name: 'constraint', type: 'list', help: 'Placement constraints' },
+  { name: 'container-label', type: 'list', help: 'Container labels' },
+  {
+    name: 'detach',
+    short: 'd',
+    type: 'bool',
+    help: 'Exit immediately instead of waiting for the service to converge',
+  },
+  { name: 'dns', type: 'list', help: 'Set custom DNS servers' },
+  { name: 'endpoint-mode', type: 'string', defaultText: '"vip"', help: 'Endpoint mode (vip or dnsrr)' },
+  { name: 'entrypoint', type: 'string', help: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'env', short: 'e', type: 'list', help: 'Set environment variables' },
+  { name: 'hostname', type: 'string', help: 'Container hostname' },
+  {
+    name: 'init',
+    type: 'bool',
+    help: 'Use an init inside each service container to forward signals and reap processes',
+  },
+  { name: 'label', short: 'l', type: 'list', help: 'Service labels' },
+  { name: 'limit-cpu', type: { repeatable: false, typeName: 'decimal' }, help: 'Limit CPUs' },
+  { name: 'limit-memory', type: { repeatable: false, typeName: 'bytes' }, help: 'Limit Memory' },
+  {
+    name: 'mount',
+    type: { repeatable: true, typeName: 'mount' },
+    help: 'Attach a filesystem mount to the service',
+  },
+  { name: 'name', type: 'string', help: 'Service name' },
+  { name: 'network', type: { repeatable: true, typeName: 'network' }, help: 'Network attachments' },
+  {
+    name: 'publish',
+    short: 'p',
+    type: { repeatable: true, typeName: 'port' },
+    help: 'Publish a port as a node port',
+  },
+  { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress progress output' },
+  { name: 'replicas', type: 'uint', help: 'Number of tasks' },
+  {
+    name: 'restart-condition',
+    type: 'string',
+    help: 'Restart when condition is met ("none"|"on-failure"|"any") (default "any")',
+  },
+  { name: 'user', short: 'u', type: 'string', help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'with-registry-auth', type: 'bool', help: 'Send registry authentication details to swarm agents' },
+  { name: 'workdir', short: 'w', type: 'string', help: 'Working directory inside the container' },
+];
+
+/** `-p 8080:80[/udp]`, `-p 80`, or the long form `published=8080,target=80,protocol=udp,mode=host`. */
+function parsePort(text: string): PortConfigRequest | string {
+  if (text.includes('=')) {
+    const p: PortConfigRequest = {};
+    for (const part of text.split(',')) {
+      const [k, v = ''] = part.split('=', 2) as [string, string?];
+      if (k === 'published') p.PublishedPort = Number(v);
+      else if (k === 'target') p.TargetPort = Number(v);
+      else if (k === 'protocol') p.Protocol = v;
+      else if (k === 'mode') p.PublishMode = v;
+      else return `invalid field key ${k}`;
+    }
+    if (!p.TargetPort) return 'missing mandatory field "target"';
+    return p;
+  }
+  const [ports, proto = 'tcp'] = text.split('/', 2) as [string, string?];
+  const parts = ports.split(':');
+  const target = Number(parts[parts.length - 1]);
+  const published = parts.length > 1 ? Number(parts[parts.length - 2]) : 0;
+  if (!Number.isInteger(target) || !Number.isInteger(published)) return `invalid containerPort: ${ports}`;
+  return { Protocol: proto, TargetPort: target, PublishedPort: published, PublishMode: 'ingress' };
+}
+
+function printWarnings(ctx: CommandContext, warnings: string[]): void {
+  for (const w of warnings) ctx.term.eprintln(w);
+}
+
+/** What the CLI prints while waiting for convergence without a terminal. */
+function progressText(service: ServiceRecord): string {
+  const n = service.mode === 'global' ? 1 : service.replicas;
+  return `overall progress: 0 out of ${n} tasks \noverall progress: ${n} out of ${n} tasks \nverify: Waiting 5 seconds to verify that tasks are stable... \nverify: Service converged \n`;
+}
+
+const create: LeafCommand = {
+  name: 'create',
+  use: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Create a new service',
+  args: { kind: 'min', n: 1 },
+  interspersed: false,
+  flags: [
+    ...specFlags,
+    {
+      name: 'mode',
+      type: 'string',
+      defaultText: '"replicated"',
+      help: 'Service mode (replicated or global)',
+    },
+  ],
+  run(ctx) {
+    const { flags } = ctx;
+    const mode = flags.string('mode', 'replicated');
+    if (mode !== 'replicated' && mode !== 'global') {
+      ctx.term.eprintln(`invalid argument "${mode}" for "--mode" flag: invalid service mode ${mode}`);
+      return 1;
+    }
+    if (flags.has('replicas') && mode !== 'replicated') {
+      ctx.term.eprintln('replicas can only be used with replicated mode');
+      return 1;
+    }
+    const ports: PortConfigRequest[] = [];
+    for (const p of flags.list('publish')) {
+      const parsed = parsePort(p);
+      if (typeof parsed === 'string') {
+        ctx.term.eprintln(`invalid argument "${p}" for "-p, --publish" flag: ${parsed}`);
+        ctx.term.eprintln(`See '${ctx.path} --help'.`);
+        return 125;
+      }
+      ports.push(parsed);
+    }
+    const networks: Array<{ Target: string; Aliases?: string[] }> = [];
+    try {
+      requireManager(ctx.engine);
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    for (const raw of flags.list('network')) {
+      let name = raw;
+      const aliases: string[] = [];
+      if (raw.includes('=')) {
+        for (const part of raw.split(',')) {
+          const [k, v = ''] = part.split('=', 2) as [string, string?];
+          if (k === 'name') name = v;
+          else if (k === 'alias') aliases.push(v);
+        }
+      }
+      const nw = tryFindNetwork(ctx.engine, name);
+      if (!nw) {
+        ctx.term.eprintln(`Error: No such network: ${name}`);
+        return 1;
+      }
+      networks.push({ Target: nw.id, ...(aliases.length ? { Aliases: aliases } : {}) });
+    }
+    const labels: Record<string, string> = {};
+    for (const l of flags.list('label')) {
+      const eq = l.indexOf('=');
+      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+    }
+    const spec: ServiceSpecRequest = {
+      Name: flags.string('name'),
+      Labels: labels,
+      TaskTemplate: {
+        ContainerSpec: { Image: ctx.args[0]!, Args: ctx.args.slice(1), Env: flags.list('env') },
+        Networks: networks,
+      },
+      Mode: mode === 'global' ? { Global: {} } : { Replicated: { Replicas: flags.int('replicas', 1) } },
+      EndpointSpec: { Mode: flags.string('endpoint-mode', 'vip'), Ports: ports },
+    };
+    try {
+      const { service, warnings } = serviceCreate(ctx.engine, spec);
+      printWarnings(ctx, warnings);
+      ctx.term.println(service.id);
+      if (!flags.bool('detach') && !flags.bool('quiet')) ctx.term.out(progressText(service));
+      return 0;
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
+function notFoundService(e: unknown, term: string): { notFound: string } | null {
+  if (e instanceof EngineError && e.status === 404) return { notFound: `Error: No such service: ${term}` };
+  return null;
+}
+
+const inspect: LeafCommand = {
+  name: 'inspect',
+  use: '[OPTIONS] SERVICE [SERVICE...]',
+  short: 'Display detailed information on one or more services',
+  args: { kind: 'min', n: 1 },
+  flags: [
+    { name: 'format', short: 'f', type: 'string', help: 'Format the output using the given Go template' },
+    { name: 'pretty', type: 'bool', help: 'Print the information in a human friendly format' },
+  ],
+  run(ctx) {
+    try {
+      requireManager(ctx.engine);
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    if (ctx.flags.bool('pretty')) {
+      if (ctx.flags.string('format')) {
+        ctx.term.eprintln('--format is incompatible with human friendly format');
+        return 1;
+      }
+      let status = 0;
+      for (const term of ctx.args) {
+        try {
+          ctx.term.out(prettyService(ctx.engine, findService(ctx.engine, term)));
+        } catch (e) {
+          const nf = notFoundService(e, term);
+          if (!nf) throw e;
+          ctx.term.eprintln(nf.notFound);
+          status = 1;
+        }
+      }
+      return status;
+    }
+    return inspectObjects(ctx, ctx.args, ctx.flags.string('format'), (term) => {
+      try {
+        return serviceView(ctx.engine, findService(ctx.engine, term));
+      } catch (e) {
+        const nf = notFoundService(e, term);
+        if (nf) return nf;
+        throw e;
+      }
+    });
+  },
+};
+
+/** The CLI's `--pretty` service template, for what the sandbox's services hold. */
+function prettyService(engine: Engine, s: ServiceRecord): string {
+  void engine;
+  const lines = ['', `ID:\t\t${s.id}`, `Name:\t\t${s.name}`];
+  if (Object.keys(s.labels).length) {
+    lines.push('Labels:');
+    for (const k of Object.keys(s.labels).sort()) lines.push(` ${k}=${s.labels[k]}`);
+  }
+  if (s.mode === 'global') lines.push('Service Mode:\tGlobal');
+  else lines.push('Service Mode:\tReplicated', ` Replicas:\t${s.replicas}`);
+  lines.push(
+    'Placement:',
+    'UpdateConfig:',
+    ' Parallelism:\t1',
+    ' On failure:\tpause',
+    ' Monitoring Period: 5s',
+    ' Max failure ratio: 0',
+    ' Update order:      stop-first',
+    'RollbackConfig:',
+    ' Parallelism:\t1',
+    ' On failure:\tpause',
+    ' Monitoring Period: 5s',
+    ' Max failure ratio: 0',
+    ' Rollback order:    stop-first',
+    'ContainerSpec:',
+    ` Image:\t\t${s.image}`,
+  );
+  if (s.args.length) lines.push(` Args:\t\t${s.args.join(' ')} `);
+  if (s.env.length) {
+    lines.push(' Env:');
+    for (const e of s.env) lines.push(`  ${e}`);
+  }
+  lines.push(' Init:\t\tfalse', 'Resources:');
+  if (s.networks.length) {
+    lines.push(`Networks:${s.networks.map((n) => ` ${n.target} `).join('')}`);
+  }
+  lines.push('Endpoint Mode:\tvip');
+  if (s.ports.length) {
+    lines.push('Ports:');
+    for (const p of s.ports) {
+      lines.push(
+        ` PublishedPort = ${p.publishedPort}`,
+        `  Protocol = ${p.protocol}`,
+        `  TargetPort = ${p.targetPort}`,
+        `  PublishMode = ${p.publishMode}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+function runningTasks(s: ServiceRecord): number {
+  return s.tasks.filter((t) => t.state === 'running').length;
+}
+
+function portsText(s: ServiceRecord): string {
+  return s.ports
+    .filter((p) => p.publishMode === 'ingress')
+    .map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol}`)
+    .join(', ');
+}
+
+const serviceListFormat = (noTrunc: boolean) => ({
+  defaultFormat: 'table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}',
+  headers: { ID: 'ID', Name: 'NAME', Mode: 'MODE', Replicas: 'REPLICAS', Image: 'IMAGE', Ports: 'PORTS' },
+  context: (s: ServiceRecord): GoValue =>
+    goStruct('*service.serviceContext', [f('trunc', !noTrunc)], {
+      ID: goFunc(() => (noTrunc ? s.id : s.id.slice(0, 12))),
+      Name: goFunc(() => s.name),
+      Mode: goFunc(() => s.mode),
+      Replicas: goFunc(() =>
+        s.mode === 'global' ? `${runningTasks(s)}/1` : `${runningTasks(s)}/${s.replicas}`,
+      ),
+      Image: goFunc(() => s.image.split('@')[0]!),
+      Ports: goFunc(() => portsText(s)),
+    }),
+});
+
+const ls: LeafCommand = {
+  name: 'ls',
+  aliases: ['list'],
+  use: '[OPTIONS]',
+  short: 'List services',
+  args: { kind: 'none' },
+  flags: [
+    {
+      name: 'filter',
+      short: 'f',
+      type: { repeatable: true, typeName: 'filter' },
+      help: 'Filter output based on conditions provided',
+    },
+    { name: 'format', type: 'string', help: 'Pretty-print services using a Go template' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display IDs' },
+  ],
+  run(ctx) {
+    const filters = parseFilters(ctx, ctx.flags.list('filter'));
+    if (!filters) return 1;
+    try {
+      const list = [...serviceList(ctx.engine, filters)].sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
+      const format = ctx.flags.bool('quiet') ? '{{.ID}}' : ctx.flags.string('format');
+      ctx.term.out(formatList(serviceListFormat(false), list, format));
+      return 0;
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
+/** Docker's `units.HumanDuration` for "Running 5 seconds ago". */
+function humanDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  const m = Math.round(s / 60);
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(s / 3600);
+  if (h === 1) return 'About an hour';
+  return `${h} hours`;
+}
+
+const ps: LeafCommand = {
+  name: 'ps',
+  use: '[OPTIONS] SERVICE [SERVICE...]',
+  short: 'List the tasks of one or more services',
+  args: { kind: 'min', n: 1 },
+  flags: [
+    {
+      name: 'filter',
+      short: 'f',
+      type: { repeatable: true, typeName: 'filter' },
+      help: 'Filter output based on conditions provided',
+    },
+    { name: 'format', type: 'string', help: 'Pretty-print tasks using a Go template' },
+    { name: 'no-resolve', type: 'bool', help: 'Do not map IDs to Names' },
+    { name: 'no-trunc', type: 'bool', help: 'Do not truncate output' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display task IDs' },
+  ],
+  run(ctx) {
+    const rows: Array<{ service: ServiceRecord; task: TaskRecord }> = [];
+    try {
+      requireManager(ctx.engine);
+      for (const term of ctx.args) {
+        try {
+          rows.push(...taskList(ctx.engine, term));
+        } catch (e) {
+          if (e instanceof EngineError && e.status === 404) {
+            ctx.term.eprintln(`no such service: ${term}`);
+            return 1;
+          }
+          throw e;
+        }
+      }
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    const engine = ctx.engine;
+    const nowMs = engine.nowMs();
+    const noTrunc = ctx.flags.bool('no-trunc');
+    const nodeId = engine.state.swarm!.nodeId;
+    const hostname = engine.state.daemon.hostname;
+    const spec = {
+      defaultFormat:
+        'table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}',
+      headers: {
+        ID: 'ID',
+        Name: 'NAME',
+        Image: 'IMAGE',
+        Node: 'NODE',
+        DesiredState: 'DESIRED STATE',
+        CurrentState: 'CURRENT STATE',
+        Error: 'ERROR',
+        Ports: 'PORTS',
+      },
+      context: ({ service, task }: { service: ServiceRecord; task: TaskRecord }): GoValue => {
+        const since = nowMs - Date.parse(task.updated ?? task.created);
+        const state = task.state.charAt(0).toUpperCase() + task.state.slice(1);
+        const name = service.mode === 'global' ? `${service.name}.${nodeId}` : `${service.name}.${task.slot}`;
+        return goStruct('*task.taskContext', [f('trunc', !noTrunc)], {
+          ID: goFunc(() => (noTrunc ? task.id : task.id.slice(0, 12))),
+          Name: goFunc(() => (task.desiredState === 'shutdown' ? ` \\_ ${name}` : name)),
+          Image: goFunc(() => service.image),
+          Node: goFunc(() => hostname),
+          DesiredState: goFunc(() => (task.desiredState ?? 'running').replace(/^./, (c) => c.toUpperCase())),
+          CurrentState: goFunc(() => `${state} ${humanDuration(Math.max(0, since))} ago`),
+          Error: goFunc(() => ''),
+          Ports: goFunc(() => ''),
+          CreatedAt: goFunc(() => goTimeString(task.created)),
+        });
+      },
+    };
+    // Newest tasks first within a slot, as the CLI sorts them.
+    rows.sort(
+      (a, b) =>
+        a.task.slot - b.task.slot ||
+        (a.task.desiredState === 'shutdown' ? 1 : 0) - (b.task.desiredState === 'shutdown' ? 1 : 0),
+    );
+    const format = ctx.flags.bool('quiet') ? '{{.ID}}' : ctx.flags.string('format');
+    ctx.term.out(formatList(spec, rows, format));
+    return 0;
+  },
+};
+
+const rm: LeafCommand = {
+  name: 'rm',
+  aliases: ['remove'],
+  use: 'SERVICE [SERVICE...]',
+  short: 'Remove one or more services',
+  args: { kind: 'min', n: 1 },
+  flags: [],
+  run(ctx) {
+    try {
+      requireManager(ctx.engine);
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    const errors: string[] = [];
+    for (const term of ctx.args) {
+      try {
+        serviceRemove(ctx.engine, term);
+        ctx.term.println(term);
+      } catch (e) {
+        if (e instanceof EngineError && e.status === 404) errors.push(`No such service: ${term}`);
+        else if (e instanceof EngineError) errors.push(e.message);
+        else throw e;
+      }
+    }
+    if (errors.length) {
+      ctx.term.eprintln(`Error: ${errors.join('\n')}`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+const scale: LeafCommand = {
+  name: 'scale',
+  use: 'SERVICE=REPLICAS [SERVICE=REPLICAS...]',
+  short: 'Scale one or multiple replicated services',
+  args: { kind: 'min', n: 1 },
+  flags: [
+    {
+      name: 'detach',
+      short: 'd',
+      type: 'bool',
+      help: 'Exit immediately instead of waiting for the service to converge',
+    },
+  ],
+  run(ctx) {
+    for (const arg of ctx.args) {
+      const parts = arg.split('=');
+      if (parts.length !== 2) {
+        ctx.term.eprintln(
+          `Invalid scale specifier '${arg}'.\nSee '${ctx.path} --help'.\n\nUsage:  ${ctx.path} SERVICE=REPLICAS [SERVICE=REPLICAS...]\n\nScale one or multiple replicated services`,
+        );
+        return 1;
+      }
+    }
+    const errors: string[] = [];
+    for (const arg of ctx.args) {
+      const [name, value] = arg.split('=') as [string, string];
+      if (!/^\d+$/.test(value)) {
+        errors.push(
+          `${name}: invalid replicas value ${value}: strconv.ParseUint: parsing "${value}": invalid syntax`,
+        );
+        continue;
+      }
+      try {
+        const svc = findService(ctx.engine, name);
+        if (svc.mode !== 'replicated') {
+          errors.push(`${name}: scale can only be used with replicated mode`);
+          continue;
+        }
+        const { warnings } = serviceUpdate(ctx.engine, name, { replicas: Number(value) });
+        printWarnings(ctx, warnings);
+        ctx.term.println(`${name} scaled to ${value}`);
+      } catch (e) {
+        if (e instanceof EngineError) errors.push(`${name}: ${e.message}`);
+        else throw e;
+      }
+    }
+    if (!ctx.flags.bool('detach') && errors.length === 0) {
+      for (const arg of ctx.args) {
+        const svc = findService(ctx.engine, arg.split('=')[0]!);
+        ctx.term.out(progressText(svc));
+      }
+    }
+    if (errors.length) {
+      ctx.term.eprintln(errors.join('\n'));
+      return 1;
+    }
+    return 0;
+  },
+};
+
+const update: LeafCommand = {
+  name: 'update',
+  use: '[OPTIONS] SERVICE',
+  short: 'Update a service',
+  args: { kind: 'exact', n: 1 },
+  flags: [
+    ...specFlags.filter(
+      (s) =>
+        !['env', 'label', 'network', 'publish', 'constraint', 'mount', 'dns', 'container-label'].includes(
+          s.name,
+        ),
+    ),
+    { name: 'args', type: 'string', help: 'Service command args' },
+    { name: 'env-add', type: 'list', help: 'Add or update an environment variable' },
+    { name: 'force', type: 'bool', help: 'Force update even if no changes require it' },
+    { name: 'image', type: 'string', help: 'Service image tag' },
+  ],
+  run(ctx) {
+    const term = ctx.args[0]!;
+    try {
+      const svc = findService(ctx.engine, term);
+      if (ctx.flags.has('replicas') && svc.mode !== 'replicated') {
+        ctx.term.eprintln('replicas can only be used with replicated mode');
+        return 1;
+      }
+      const change: Parameters<typeof serviceUpdate>[2] = {};
+      if (ctx.flags.has('replicas')) change.replicas = ctx.flags.int('replicas');
+      if (ctx.flags.has('image')) change.image = ctx.flags.string('image');
+      if (ctx.flags.has('args')) change.args = ctx.flags.string('args').split(/\s+/).filter(Boolean);
+      if (ctx.flags.has('env-add')) change.env = [...svc.env, ...ctx.flags.list('env-add')];
+      const { warnings } = serviceUpdate(ctx.engine, term, change);
+      printWarnings(ctx, warnings);
+      ctx.term.println(term);
+      if (!ctx.flags.bool('detach') && !ctx.flags.bool('quiet')) ctx.term.out(progressText(svc));
+      return 0;
+    } catch (e) {
+      if (e instanceof EngineError && e.status === 404 && e.message.startsWith('service ')) {
+        ctx.term.eprintln(`Error: No such service: ${term}`);
+        return 1;
+      }
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
+registerCommand({
+  name: 'service',
+  short: 'Manage services',
+  children: [create, inspect, ls, ps, rm, scale, update],
+});

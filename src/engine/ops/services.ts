@@ -1,0 +1,288 @@
+/**
+ * Swarm services on the one-node swarm: `POST /services/create`, `GET /services`, `/services/{id}`,
+ * `POST /services/{id}/update`, `DELETE /services/{id}`, `GET /tasks`. The manager allocates each
+ * service a virtual IP per network (and on ingress when it publishes ports) and runs one task per
+ * replica (one per node for global services), each with an address on every service network.
+ */
+import type { Engine } from '../engine.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import type { NetworkRecord, ServiceRecord, TaskRecord } from '../model/state.ts';
+import { findNetwork } from './lookup.ts';
+import { allocateSerial, releaseAddress } from './overlay-ipam.ts';
+import {
+  ensureGatewayBridge,
+  ensureLoadBalancer,
+  ingressNetwork,
+  nextIndex,
+  requireManager,
+} from './swarm.ts';
+
+export interface PortConfigRequest {
+  Protocol?: string;
+  TargetPort?: number;
+  PublishedPort?: number;
+  PublishMode?: string;
+}
+
+/** The subset of `swarm.ServiceSpec` the sandbox honours. */
+export interface ServiceSpecRequest {
+  Name?: string;
+  Labels?: Record<string, string>;
+  TaskTemplate?: {
+    ContainerSpec?: { Image?: string; Args?: string[]; Command?: string[]; Env?: string[] };
+    Networks?: Array<{ Target: string; Aliases?: string[] }>;
+  };
+  Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
+  EndpointSpec?: { Mode?: string; Ports?: PortConfigRequest[] };
+}
+
+/** The warning the daemon returns when the registry cannot be reached to pin the image digest. */
+export function digestWarning(image: string): string {
+  return (
+    `image ${image} could not be accessed on a registry to record\n` +
+    `its digest. Each node will access ${image} independently,\n` +
+    'possibly leading to different nodes running different\n' +
+    'versions of the image.\n'
+  );
+}
+
+/** `alpine` -> `alpine:latest`, `library/nginx` -> `nginx:latest`, as the CLI normalizes it. */
+export function normalizeImage(ref: string): string {
+  let name = ref.replace(/^(docker\.io\/)?(library\/)?/, '');
+  if (name.includes('@')) return name;
+  const lastSlash = name.lastIndexOf('/');
+  if (!name.slice(lastSlash + 1).includes(':')) name += ':latest';
+  return name;
+}
+
+const ADJECTIVES = [
+  'admiring',
+  'brave',
+  'clever',
+  'eager',
+  'focused',
+  'gifted',
+  'jolly',
+  'keen',
+  'nifty',
+  'quirky',
+];
+const SURNAMES = [
+  'hopper',
+  'turing',
+  'lovelace',
+  'curie',
+  'darwin',
+  'euler',
+  'gauss',
+  'knuth',
+  'noether',
+  'pike',
+];
+
+function randomName(engine: Engine): string {
+  return `${ADJECTIVES[engine.ids.int(ADJECTIVES.length)]}_${SURNAMES[engine.ids.int(SURNAMES.length)]}`;
+}
+
+/** `POST /services/create`. Returns the new service and the daemon's warnings. */
+export function serviceCreate(
+  engine: Engine,
+  spec: ServiceSpecRequest,
+): { service: ServiceRecord; warnings: string[] } {
+  const swarm = requireManager(engine);
+  const name = spec.Name || randomName(engine);
+  if (swarm.services.some((s) => s.name === name)) {
+    throw conflict(
+      `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`,
+    );
+  }
+  const image = normalizeImage(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
+  if (!spec.TaskTemplate?.ContainerSpec?.Image) {
+    throw badRequest(
+      'rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided',
+    );
+  }
+  const networks: NetworkRecord[] = [];
+  for (const n of spec.TaskTemplate?.Networks ?? []) networks.push(findNetwork(engine, n.Target));
+  const ports = (spec.EndpointSpec?.Ports ?? []).map((p) => ({
+    protocol: p.Protocol || 'tcp',
+    targetPort: p.TargetPort ?? 0,
+    publishedPort: p.PublishedPort ?? 0,
+    publishMode: p.PublishMode || 'ingress',
+  }));
+  assignPublishedPorts(swarm.services, ports);
+  const now = engine.now();
+  const mode = spec.Mode?.Global ? 'global' : 'replicated';
+  const service: ServiceRecord = {
+    id: engine.ids.swarm25(),
+    name,
+    created: now,
+    updated: now,
+    image,
+    args: [...(spec.TaskTemplate?.ContainerSpec?.Args ?? [])],
+    replicas: mode === 'global' ? 1 : (spec.Mode?.Replicated?.Replicas ?? 1),
+    mode,
+    networks: (spec.TaskTemplate?.Networks ?? []).map((n, i) => ({
+      target: networks[i]!.id,
+      aliases: [...(n.Aliases ?? [])],
+    })),
+    ports,
+    env: [...(spec.TaskTemplate?.ContainerSpec?.Env ?? [])],
+    labels: { ...(spec.Labels ?? {}) },
+    tasks: [],
+    version: nextIndex(swarm),
+    vips: [],
+  };
+  // Virtual IPs: ingress first when ports are published through the routing mesh.
+  const ingress = ingressNetwork(engine);
+  const vipNets = [
+    ...(ingress && ports.some((p) => p.publishMode === 'ingress') ? [ingress] : []),
+    ...networks.filter((n) => n.scope === 'swarm'),
+  ];
+  for (const nw of vipNets) {
+    const { ip, prefix } = allocateSerial(engine, nw);
+    service.vips!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
+  }
+  swarm.services.push(service);
+  reconcile(engine, service);
+  return { service, warnings: [digestWarning(image)] };
+}
+
+/** Published ports left at 0 get the next free one from 30000, as the swarm allocator does. */
+function assignPublishedPorts(services: ServiceRecord[], ports: ServiceRecord['ports']): void {
+  const used = new Set(services.flatMap((s) => s.ports.map((p) => p.publishedPort)));
+  for (const p of ports) {
+    if (p.publishedPort !== 0 || p.publishMode !== 'ingress') continue;
+    let candidate = 30000;
+    while (used.has(candidate)) candidate++;
+    p.publishedPort = candidate;
+    used.add(candidate);
+  }
+}
+
+/** Networks a service's tasks attach to: ingress (published ports) then the service's own. */
+function taskNetworks(engine: Engine, service: ServiceRecord): NetworkRecord[] {
+  const out: NetworkRecord[] = [];
+  const ingress = ingressNetwork(engine);
+  if (ingress && service.ports.some((p) => p.publishMode === 'ingress')) out.push(ingress);
+  for (const n of service.networks) {
+    const nw = engine.state.networks.find((x) => x.id === n.target);
+    if (nw && nw.scope === 'swarm') out.push(nw);
+  }
+  return out;
+}
+
+/** Starts or removes tasks until the service has the replicas it asks for. */
+function reconcile(engine: Engine, service: ServiceRecord): void {
+  const want = service.mode === 'global' ? 1 : service.replicas;
+  const live = service.tasks.filter((t) => t.desiredState !== 'shutdown');
+  for (const t of live.slice(want)) stopTask(engine, t);
+  for (let slot = live.length + 1; slot <= want; slot++)
+    startTask(engine, service, service.mode === 'global' ? 0 : slot);
+}
+
+function startTask(engine: Engine, service: ServiceRecord, slot: number): void {
+  const now = engine.now();
+  const task: TaskRecord = {
+    id: engine.ids.swarm25(),
+    slot,
+    containerId: '',
+    state: 'running',
+    desiredState: 'running',
+    created: now,
+    updated: now,
+    addresses: [],
+  };
+  const nets = taskNetworks(engine, service);
+  for (const nw of nets) {
+    const { ip, prefix } = allocateSerial(engine, nw);
+    task.addresses!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
+  }
+  if (nets.length) {
+    ensureGatewayBridge(engine);
+    for (const nw of nets) ensureLoadBalancer(engine, nw);
+  }
+  service.tasks.push(task);
+}
+
+function stopTask(engine: Engine, task: TaskRecord): void {
+  for (const a of task.addresses ?? []) {
+    const nw = engine.state.networks.find((n) => n.id === a.networkId);
+    if (nw) releaseAddress(nw, a.addr);
+  }
+  task.addresses = [];
+  task.state = 'shutdown';
+  task.desiredState = 'shutdown';
+  task.updated = engine.now();
+}
+
+/** The service's ID, name or unique ID prefix, as the manager resolves it. */
+export function findService(engine: Engine, term: string): ServiceRecord {
+  const swarm = requireManager(engine);
+  const exact = swarm.services.find((s) => s.id === term) ?? swarm.services.find((s) => s.name === term);
+  if (exact) return exact;
+  const byPrefix = term ? swarm.services.filter((s) => s.id.startsWith(term)) : [];
+  if (byPrefix.length === 1) return byPrefix[0]!;
+  if (byPrefix.length > 1) throw notFound(`service ${term} is ambiguous (${byPrefix.length} matches found)`);
+  throw notFound(`service ${term} not found`);
+}
+
+export function serviceList(engine: Engine, filters: Record<string, string[]> = {}): ServiceRecord[] {
+  const swarm = requireManager(engine);
+  return swarm.services.filter((s) => {
+    if (filters.name?.length && !filters.name.some((n) => s.name.startsWith(n))) return false;
+    if (filters.id?.length && !filters.id.some((i) => s.id.startsWith(i))) return false;
+    if (filters.mode?.length && !filters.mode.includes(s.mode)) return false;
+    if (filters.label?.length) {
+      for (const l of filters.label) {
+        const [k, v] = l.split('=', 2) as [string, string | undefined];
+        if (!(k in s.labels) || (v !== undefined && s.labels[k] !== v)) return false;
+      }
+    }
+    return true;
+  });
+}
+
+/** `POST /services/{id}/update` for what the sandbox supports: replicas, image, args, env. */
+export function serviceUpdate(
+  engine: Engine,
+  term: string,
+  change: { replicas?: number; image?: string; args?: string[]; env?: string[] },
+): { service: ServiceRecord; warnings: string[] } {
+  const swarm = requireManager(engine);
+  const service = findService(engine, term);
+  if (change.replicas !== undefined && service.mode !== 'replicated') {
+    throw badRequest('replicas can only be used with replicated mode');
+  }
+  service.previousReplicas = service.replicas;
+  if (change.replicas !== undefined) service.replicas = change.replicas;
+  if (change.image !== undefined) service.image = normalizeImage(change.image);
+  if (change.args !== undefined) service.args = change.args;
+  if (change.env !== undefined) service.env = change.env;
+  service.version = nextIndex(swarm);
+  service.updated = engine.now();
+  reconcile(engine, service);
+  return { service, warnings: change.image !== undefined ? [digestWarning(service.image)] : [] };
+}
+
+/** `DELETE /services/{id}`: its tasks stop and its virtual IPs are released. */
+export function serviceRemove(engine: Engine, term: string): void {
+  const swarm = requireManager(engine);
+  const service = findService(engine, term);
+  for (const t of service.tasks) stopTask(engine, t);
+  for (const v of service.vips ?? []) {
+    const nw = engine.state.networks.find((n) => n.id === v.networkId);
+    if (nw) releaseAddress(nw, v.addr);
+  }
+  swarm.services = swarm.services.filter((s) => s !== service);
+}
+
+/** Tasks of a service (or all), newest state first within a slot, as `GET /tasks` returns them. */
+export function taskList(
+  engine: Engine,
+  serviceTerm?: string,
+): Array<{ service: ServiceRecord; task: TaskRecord }> {
+  const swarm = requireManager(engine);
+  const services = serviceTerm ? [findService(engine, serviceTerm)] : swarm.services;
+  return services.flatMap((service) => service.tasks.map((task) => ({ service, task })));
+}

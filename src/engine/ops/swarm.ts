@@ -1,0 +1,222 @@
+/**
+ * Swarm mode on the one sandbox node: `POST /swarm/init`, `/swarm/join`, `/swarm/leave`,
+ * `GET /swarm`, `/nodes`, the ingress network made at init and docker_gwbridge made when the node
+ * first needs it. The node is always the single manager (the leader).
+ */
+import type { Engine } from '../engine.ts';
+import { badRequest, EngineError, unavailable } from '../errors.ts';
+import { parseIp } from '../ipam.ts';
+import type { NetworkRecord, SwarmRecord } from '../model/state.ts';
+import { networkCreate, SWARM_REQUIRED } from './networks.ts';
+import { addSandboxEndpoint, FIRST_VXLAN_ID, removeSandboxEndpoint } from './overlay-ipam.ts';
+
+export const NOT_IN_SWARM = 'This node is not part of a swarm';
+export const SWARM_EXISTS =
+  'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.';
+export const LEAVE_AS_MANAGER =
+  'You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.';
+export const JOIN_TIMEOUT =
+  'Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.';
+const BAD_ADVERTISE_ADDR =
+  'advertise address must be a non-zero IP address or network interface (with optional port number)';
+
+export const INGRESS_SUBNET = '10.0.0.0/24';
+export const GWBRIDGE = 'docker_gwbridge';
+
+export interface SwarmInitRequest {
+  ListenAddr?: string;
+  AdvertiseAddr?: string;
+  ForceNewCluster?: boolean;
+}
+
+/** The swarm, or the daemon's 503 for commands that need a manager. */
+export function requireManager(engine: Engine): SwarmRecord {
+  if (!engine.state.swarm) throw unavailable(SWARM_REQUIRED);
+  return engine.state.swarm;
+}
+
+/** `POST /swarm/init`: makes this node the manager of a new swarm and creates `ingress`. Returns the node ID. */
+export function swarmInit(engine: Engine, req: SwarmInitRequest = {}): string {
+  if (engine.state.swarm) throw unavailable(SWARM_EXISTS);
+  const advertiseAddr = resolveAdvertiseAddr(engine, req.AdvertiseAddr ?? '');
+  const now = engine.now();
+  const secretBase = engine.ids.swarm25() + engine.ids.swarm25();
+  const swarm: SwarmRecord = {
+    nodeId: engine.ids.swarm25(),
+    clusterId: engine.ids.swarm25(),
+    createdAt: now,
+    updatedAt: now,
+    advertiseAddr,
+    workerToken: `SWMTKN-1-${secretBase}-${engine.ids.swarm25()}`,
+    managerToken: `SWMTKN-1-${secretBase}-${engine.ids.swarm25()}`,
+    index: 10,
+    lastPoolIndex: -1,
+    lastVxlanId: FIRST_VXLAN_ID - 1,
+    services: [],
+  };
+  engine.state.swarm = swarm;
+  networkCreate(engine, {
+    Name: 'ingress',
+    Driver: 'overlay',
+    Ingress: true,
+    IPAM: { Driver: 'default', Config: [] },
+  });
+  const ingress = ingressNetwork(engine)!;
+  // The node's own ingress attachment is allocated at once (10.0.0.2), its sandbox made later.
+  ingress.allocated.push(nextIngressSandboxIp(ingress));
+  return swarm.nodeId;
+}
+
+function nextIngressSandboxIp(ingress: NetworkRecord): string {
+  const gw = ingress.ipam[0]?.gateway ?? '10.0.0.1';
+  const parts = gw.split('.');
+  parts[3] = String(Number(parts[3]) + 1);
+  const ip = parts.join('.');
+  ingress.lastAllocated = {
+    ...(ingress.lastAllocated ?? {}),
+    [ingress.ipam[0]?.subnet ?? INGRESS_SUBNET]: ip,
+  };
+  return ip;
+}
+
+/** `--advertise-addr`: an IP (with optional port), or an interface name of the sandbox host. */
+function resolveAdvertiseAddr(engine: Engine, given: string): string {
+  if (given === '') return `${engine.state.daemon.hostIp}:2377`;
+  let host = given;
+  let port = '2377';
+  const m = /^(.*):(\d+)$/.exec(given);
+  if (m && !given.startsWith('[') && given.split(':').length === 2) {
+    host = m[1]!;
+    port = m[2]!;
+  }
+  if (host === 'eth0') return `${engine.state.daemon.hostIp}:${port}`;
+  if (host === 'lo') return `127.0.0.1:${port}`;
+  const ip = parseIp(host);
+  if (!ip || ip.addr === 0n) {
+    if (/^[a-z][a-z0-9]*$/i.test(host) && !ip) throw badRequest('no such interface');
+    throw badRequest(BAD_ADVERTISE_ADDR);
+  }
+  return `${host}:${port}`;
+}
+
+/** `POST /swarm/join`: no other node is reachable from a sandbox. */
+export function swarmJoin(engine: Engine, _req: { RemoteAddrs?: string[]; JoinToken?: string }): never {
+  if (engine.state.swarm) throw unavailable(SWARM_EXISTS);
+  throw unavailable(JOIN_TIMEOUT);
+}
+
+/**
+ * `POST /swarm/leave`: erases the swarm's services, tasks and networks. docker_gwbridge stays (the
+ * node has set it up by then).
+ */
+export function swarmLeave(engine: Engine, force = false): void {
+  const swarm = engine.state.swarm;
+  if (!swarm) throw unavailable(NOT_IN_SWARM);
+  if (!force) throw unavailable(LEAVE_AS_MANAGER);
+  const gw = ensureGatewayBridge(engine);
+  removeSandboxEndpoint(gw, 'ingress-sbox');
+  const swarmNets = new Set(engine.state.networks.filter((n) => n.scope === 'swarm').map((n) => n.id));
+  const taskContainers = new Set(
+    swarm.services.flatMap((s) => s.tasks.map((t) => t.containerId)).filter((id) => id !== ''),
+  );
+  engine.state.containers = engine.state.containers.filter((c) => !taskContainers.has(c.id) && !c.serviceId);
+  for (const c of engine.state.containers) {
+    c.endpoints = c.endpoints.filter((ep) => !swarmNets.has(ep.networkId));
+    removeSandboxEndpoint(gw, c.id);
+  }
+  engine.state.networks = engine.state.networks.filter((n) => !swarmNets.has(n.id));
+  engine.state.swarm = null;
+}
+
+export function ingressNetwork(engine: Engine): NetworkRecord | undefined {
+  return engine.state.networks.find((n) => n.ingress && n.scope === 'swarm');
+}
+
+/**
+ * docker_gwbridge, created the first time the node needs it (a container or task on an overlay,
+ * or the ingress sandbox being set up), with the ingress sandbox's gateway at its .2.
+ */
+export function ensureGatewayBridge(engine: Engine): NetworkRecord {
+  let gw = engine.state.networks.find((n) => n.name === GWBRIDGE);
+  if (!gw) {
+    networkCreate(engine, {
+      Name: GWBRIDGE,
+      Driver: 'bridge',
+      Options: {
+        'com.docker.network.bridge.enable_icc': 'false',
+        'com.docker.network.bridge.enable_ip_masquerade': 'true',
+        'com.docker.network.bridge.name': GWBRIDGE,
+      },
+    });
+    gw = engine.state.networks.find((n) => n.name === GWBRIDGE)!;
+    gw.ipamOptions = null;
+  }
+  const ingress = ingressNetwork(engine);
+  if (ingress && !ingress.sandboxEndpoints?.some((e) => e.key === 'ingress-sbox')) {
+    addSandboxEndpoint(engine, gw, 'ingress-sbox', 'gateway_ingress-sbox');
+    const ip = ingress.allocated[1] ?? nextIngressSandboxIp(ingress);
+    addSandboxEndpoint(engine, ingress, 'ingress-sbox', 'ingress-endpoint', ip);
+  }
+  return gw;
+}
+
+/**
+ * What a container on a swarm network gets besides its overlay endpoint: an interface on
+ * docker_gwbridge (its default route) and, on first use of the network on this node, the
+ * network's load-balancer endpoint. Call when the container starts; returns the gwbridge address.
+ */
+export function attachToSwarmNetwork(
+  engine: Engine,
+  containerId: string,
+  nw: NetworkRecord,
+): { ipv4: string; prefix: number; mac: string; gateway: string; endpointId: string } {
+  const gw = ensureGatewayBridge(engine);
+  ensureLoadBalancer(engine, nw);
+  const ep = addSandboxEndpoint(engine, gw, containerId, `gateway_${containerId.slice(0, 12)}`);
+  return {
+    ipv4: ep.ipv4,
+    prefix: ep.prefix,
+    mac: ep.mac,
+    gateway: gw.ipam[0]?.gateway ?? '',
+    endpointId: ep.endpointId,
+  };
+}
+
+/** The container stopped or left its last swarm network: its gwbridge interface goes. */
+export function detachFromSwarmNetworks(engine: Engine, containerId: string): void {
+  const gw = engine.state.networks.find((n) => n.name === GWBRIDGE);
+  if (gw) removeSandboxEndpoint(gw, containerId);
+}
+
+/** The per-network load balancer sandbox (`lb-<name>`), made when the node first uses the network. */
+export function ensureLoadBalancer(engine: Engine, nw: NetworkRecord): void {
+  if (nw.driver !== 'overlay' || nw.ingress) return;
+  addSandboxEndpoint(engine, nw, `lb-${nw.name}`, `${nw.name}-endpoint`);
+}
+
+/** `docker run --network` / `network connect` to a swarm network that is not attachable. */
+export function assertManuallyAttachable(nw: NetworkRecord, term: string): void {
+  if (nw.scope === 'swarm' && !nw.attachable) {
+    throw new EngineError(
+      403,
+      `Could not attach to network ${term}: rpc error: code = PermissionDenied desc = network ${term} not manually attachable`,
+    );
+  }
+}
+
+/** `POST /swarm/update?rotateWorkerToken=true` and the like. */
+export function rotateJoinToken(engine: Engine, role: 'worker' | 'manager'): void {
+  const swarm = requireManager(engine);
+  const base = swarm.workerToken.split('-')[2]!;
+  const token = `SWMTKN-1-${base}-${engine.ids.swarm25()}`;
+  if (role === 'worker') swarm.workerToken = token;
+  else swarm.managerToken = token;
+  swarm.index++;
+  swarm.updatedAt = engine.now();
+}
+
+/** Bumps the raft index for a change and returns it (objects show it as `Version.Index`). */
+export function nextIndex(swarm: SwarmRecord): number {
+  swarm.index += 1;
+  return swarm.index;
+}
