@@ -11,10 +11,10 @@ import { registerDiscordCommands } from '../../src/chat/discord/discord-register
 import { createDiscordRest, discordRestOptions } from '../../src/chat/discord/discord-rest.ts';
 import { MemoryDeadLetters } from '../../src/chat/render/dead-letters.ts';
 import { customIdFor } from '../../src/chat/render/discord-message.ts';
-import { silentLog } from '../../src/chat/render/log.ts';
 import { readConfig } from '../../src/config/config.ts';
 import { Tutor } from '../../src/core/tutor.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
+import { silentLogger as silentLog } from '../../src/observability/logger.ts';
 import { SimBackend } from '../../src/sandbox/sim/sim-backend.ts';
 import {
   APP_ID,

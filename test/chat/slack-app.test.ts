@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryDeadLetters } from '../../src/chat/render/dead-letters.ts';
-import { silentLog } from '../../src/chat/render/log.ts';
 import { createSlackBot, type SlackBot } from '../../src/chat/slack/slack-app.ts';
 import { createSlackDeliver } from '../../src/chat/slack/slack-deliver.ts';
 import { createSlackWebClient } from '../../src/chat/slack/slack-web.ts';
 import { readConfig } from '../../src/config/config.ts';
 import { Tutor } from '../../src/core/tutor.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
+import { silentLogger as silentLog } from '../../src/observability/logger.ts';
 import { SimBackend } from '../../src/sandbox/sim/sim-backend.ts';
 import { freePort } from '../support/servers.ts';
 import { type FakeSlack, postSigned, slashCommandBody, startFakeSlack } from './support/fake-slack.ts';

@@ -81,13 +81,32 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
   };
 
   const submit = (req: TutorRequest) => {
-    runner.submit(req).catch(async (e: unknown) => {
-      log.error({ requestId: req.id, err: (e as Error).message }, 'job runner refused a discord command');
-      const sorry = text('The tutor could not take your command just now; please try again in a minute.');
-      await opts
-        .deliver({ requestId: req.id, visibility: 'private', blocks: [sorry] }, req)
+    const sorry = (why: string) =>
+      opts
+        .deliver(
+          {
+            requestId: req.id,
+            visibility: 'private',
+            blocks: [
+              text(`The tutor could not take your command just now (${why}); please try again in a minute.`),
+            ],
+          },
+          req,
+        )
         .catch(() => undefined);
-    });
+    runner.submit(req).then(
+      (r) => {
+        // A rejected request is an adapter bug: nothing was delivered, so say so rather than stay silent.
+        if (r.status === 'rejected') {
+          log.error({ requestId: req.id, reason: r.reason }, 'job runner rejected a discord request');
+          return sorry('it could not be read');
+        }
+      },
+      (e: unknown) => {
+        log.error({ requestId: req.id, err: (e as Error).message }, 'job runner refused a discord command');
+        return sorry('the job queue is unavailable');
+      },
+    );
   };
 
   async function handleInteraction(i: Interaction): Promise<void> {

@@ -5,9 +5,10 @@
  */
 import { type Config, ConfigError, readConfig } from '../../config/config.ts';
 import type { Deliver } from '../../jobs/command-job.ts';
-import { createBotRuntime, createDeadLetters, untilStopSignal } from '../render/bot-runtime.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { startBotRuntime, untilStopSignal } from '../render/bot-runtime.ts';
 import type { DeadLetters } from '../render/dead-letters.ts';
-import { type ChatLog, createChatLog } from '../render/log.ts';
+import type { ChatLog } from '../render/log.ts';
 import { createDiscordBot } from './discord-bot.ts';
 import { createDiscordDeliver } from './discord-deliver.ts';
 import { registerDiscordCommands } from './discord-register.ts';
@@ -70,10 +71,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('docker-tutor discord: DISCORD_TOKEN is not set: the bot token is required\n');
     return 2;
   }
-  const log = createChatLog('discord', config.LOG_LEVEL);
-  const deliver = createDiscordDeliverFromConfig(config, log, createDeadLetters(config));
-  const runtime = await createBotRuntime(config, deliver);
-  const bot = createDiscordBot({ config, runner: runtime.runner, deliver, log });
+  const log = createLogger(config.LOG_LEVEL, 'docker-tutor-discord');
+  let deliver: Deliver | undefined;
+  const runtime = await startBotRuntime(
+    config,
+    'discord',
+    (deadLetters) => {
+      deliver = createDiscordDeliverFromConfig(config, log, deadLetters);
+      return deliver;
+    },
+    log,
+  );
+  const bot = createDiscordBot({ config, runner: runtime.runner, deliver: deliver!, log });
   try {
     await bot.start();
   } catch (e) {

@@ -1,15 +1,7 @@
-/** The logging the adapters need: pino's shape, so a pino logger passes straight in. */
-import pino from 'pino';
+/**
+ * The logging the adapters need: the pieces of pino's Logger they call, so the project's logger
+ * (`src/observability/logger.ts`) passes straight in and tests can pass a silent one.
+ */
+import type { Logger } from '../../observability/logger.ts';
 
-export interface ChatLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-/** JSON lines on stderr (stdout stays free for the CLI's own output). */
-export function createChatLog(name: string, level: string): ChatLog {
-  return pino({ name, level }, pino.destination(2));
-}
-
-export const silentLog: ChatLog = { info() {}, warn() {}, error() {} };
+export type ChatLog = Pick<Logger, 'info' | 'warn' | 'error'>;

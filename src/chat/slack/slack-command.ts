@@ -4,9 +4,10 @@
  */
 import { type Config, ConfigError, readConfig } from '../../config/config.ts';
 import type { Deliver } from '../../jobs/command-job.ts';
-import { createBotRuntime, createDeadLetters, untilStopSignal } from '../render/bot-runtime.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { startBotRuntime, untilStopSignal } from '../render/bot-runtime.ts';
 import type { DeadLetters } from '../render/dead-letters.ts';
-import { type ChatLog, createChatLog } from '../render/log.ts';
+import type { ChatLog } from '../render/log.ts';
 import { createSlackBot } from './slack-app.ts';
 import { createSlackDeliver } from './slack-deliver.ts';
 import { createSlackWebClient } from './slack-web.ts';
@@ -41,12 +42,20 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const log = createChatLog('slack', config.LOG_LEVEL);
-  const deliver = createSlackDeliverFromConfig(config, log, createDeadLetters(config));
-  const runtime = await createBotRuntime(config, deliver);
+  const log = createLogger(config.LOG_LEVEL, 'docker-tutor-slack');
+  let deliver: Deliver | undefined;
+  const runtime = await startBotRuntime(
+    config,
+    'slack',
+    (deadLetters) => {
+      deliver = createSlackDeliverFromConfig(config, log, deadLetters);
+      return deliver;
+    },
+    log,
+  );
   let bot: ReturnType<typeof createSlackBot>;
   try {
-    bot = createSlackBot({ config, runner: runtime.runner, deliver, log });
+    bot = createSlackBot({ config, runner: runtime.runner, deliver: deliver!, log });
     await bot.start();
   } catch (e) {
     process.stderr.write(`docker-tutor slack: ${(e as Error).message}\n`);
