@@ -192,6 +192,10 @@ export interface ContainerRecord {
   /** `--domainname`, `--expose` and `--mac-address` as given (Config fields). */
   macAddress?: string;
   stopSignal?: string;
+  /** Exit code of the main program on SIGTERM; absent: it ignores SIGTERM (PID 1) and is killed (137). */
+  termExitCode?: number;
+  /** `--network X` naming a network that did not exist at create: looked up again at start. */
+  missingNetwork?: string;
 }
 
 /** A port a container's program listens on, and what it answers. */

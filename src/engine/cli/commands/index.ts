@@ -9,3 +9,6 @@ import './node.ts';
 import './system.ts';
 import './version.ts';
 import './info.ts';
+import './container.ts';
+import './image.ts';
+import './inspect.ts';

@@ -1,0 +1,293 @@
+/**
+ * The docker CLI's container options (`cli/command/container/opts.go`): the flags `run` and
+ * `create` share, their client-side validation and their translation into the create request.
+ */
+import { parseIp } from '../../ipam.ts';
+import type { ContainerCreateRequest } from '../../ops/containers.ts';
+import type { FlagSpec, FlagValues } from '../flags.ts';
+
+export const CONTAINER_FLAGS: FlagSpec[] = [
+  { name: 'add-host', type: 'list', help: 'Add a custom host-to-IP mapping (host:ip)' },
+  { name: 'attach', short: 'a', type: 'list', help: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'cap-add', type: 'list', help: 'Add Linux capabilities' },
+  { name: 'cap-drop', type: 'list', help: 'Drop Linux capabilities' },
+  { name: 'cpus', type: { repeatable: false, typeName: 'decimal' }, help: 'Number of CPUs' },
+  { name: 'detach', short: 'd', type: 'bool', help: 'Run container in background and print container ID' },
+  { name: 'dns', type: 'list', help: 'Set custom DNS servers' },
+  { name: 'dns-option', type: 'list', help: 'Set DNS options' },
+  { name: 'dns-search', type: 'list', help: 'Set custom DNS search domains' },
+  { name: 'domainname', type: 'string', help: 'Container NIS domain name' },
+  { name: 'entrypoint', type: 'string', help: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'env', short: 'e', type: 'list', help: 'Set environment variables' },
+  { name: 'env-file', type: 'list', help: 'Read in a file of environment variables' },
+  { name: 'expose', type: 'list', help: 'Expose a port or a range of ports' },
+  { name: 'hostname', short: 'h', type: 'string', help: 'Container host name' },
+  {
+    name: 'init',
+    type: 'bool',
+    help: 'Run an init inside the container that forwards signals and reaps processes',
+  },
+  { name: 'interactive', short: 'i', type: 'bool', help: 'Keep STDIN open even if not attached' },
+  { name: 'ip', type: 'string', help: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'ip6', type: 'string', help: 'IPv6 address (e.g., 2001:db8::33)' },
+  { name: 'label', short: 'l', type: 'list', help: 'Set meta data on a container' },
+  { name: 'link', type: 'list', help: 'Add link to another container' },
+  { name: 'mac-address', type: 'string', help: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
+  { name: 'memory', short: 'm', type: { repeatable: false, typeName: 'bytes' }, help: 'Memory limit' },
+  {
+    name: 'mount',
+    type: { repeatable: true, typeName: 'mount' },
+    help: 'Attach a filesystem mount to the container',
+  },
+  { name: 'name', type: 'string', help: 'Assign a name to the container' },
+  {
+    name: 'network',
+    type: { repeatable: true, typeName: 'network' },
+    help: 'Connect a container to a network',
+  },
+  {
+    name: 'net',
+    type: { repeatable: true, typeName: 'network' },
+    help: 'Connect a container to a network',
+    hidden: true,
+  },
+  { name: 'network-alias', type: 'list', help: 'Add network-scoped alias for the container' },
+  { name: 'net-alias', type: 'list', help: 'Add network-scoped alias for the container', hidden: true },
+  { name: 'pid', type: 'string', help: 'PID namespace to use' },
+  { name: 'privileged', type: 'bool', help: 'Give extended privileges to this container' },
+  { name: 'publish', short: 'p', type: 'list', help: "Publish a container's port(s) to the host" },
+  { name: 'publish-all', short: 'P', type: 'bool', help: 'Publish all exposed ports to random ports' },
+  {
+    name: 'pull',
+    type: 'string',
+    defaultText: '"missing"',
+    help: 'Pull image before running ("always"|"missing"|"never")',
+  },
+  { name: 'read-only', type: 'bool', help: "Mount the container's root filesystem as read only" },
+  {
+    name: 'restart',
+    type: 'string',
+    defaultText: '"no"',
+    help: 'Restart policy to apply when a container exits',
+  },
+  { name: 'rm', type: 'bool', help: 'Automatically remove the container when it exits' },
+  { name: 'stop-signal', type: 'string', defaultText: '"SIGTERM"', help: 'Signal to stop a container' },
+  { name: 'stop-timeout', type: 'int', help: 'Timeout (in seconds) to stop a container' },
+  { name: 'tty', short: 't', type: 'bool', help: 'Allocate a pseudo-TTY' },
+  { name: 'user', short: 'u', type: 'string', help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'volume', short: 'v', type: 'list', help: 'Bind mount a volume' },
+  { name: 'workdir', short: 'w', type: 'string', help: 'Working directory inside the container' },
+];
+
+/** A client-side error: printed as `docker: <text>.` (run) or flag-style, exit 125. */
+export class OptsError extends Error {
+  constructor(
+    message: string,
+    /** pflag-style (`invalid argument "x" for "--dns" flag: ...`), printed without `docker: `. */
+    readonly flagStyle = false,
+  ) {
+    super(message);
+  }
+}
+
+/** `nat.ParsePortSpecs` for `-p`: bindings by `port/proto`. */
+export function parsePublish(specs: string[]): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const raw of specs) {
+    const parts = raw.split(':');
+    const n = parts.length;
+    let ip = '';
+    let hostPort = '';
+    let containerPort = parts[n - 1]!;
+    if (n === 2) hostPort = parts[0]!;
+    else if (n === 3) {
+      ip = parts[0]!;
+      hostPort = parts[1]!;
+    } else if (n > 3) {
+      ip = parts.slice(0, n - 2).join(':');
+      hostPort = parts[n - 2]!;
+    }
+    if (ip.startsWith('[')) ip = ip.replace(/^\[|\]$/g, '');
+    else if (ip.includes(':'))
+      throw new OptsError(`Invalid ip address ${ip}: address ${ip}:: too many colons in address`);
+    if (ip && !parseIp(ip)) throw new OptsError(`Invalid ip address: ${ip}`);
+    let proto = 'tcp';
+    const slash = containerPort.indexOf('/');
+    if (slash >= 0) {
+      proto = containerPort.slice(slash + 1);
+      containerPort = containerPort.slice(0, slash);
+    }
+    if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new OptsError(`Invalid proto: ${proto}`);
+    if (containerPort === '') throw new OptsError(`No port specified: ${raw}<empty>`);
+    const cRange = portRange(containerPort);
+    if (!cRange) throw new OptsError(`Invalid containerPort: ${containerPort}`);
+    let hRange: [number, number] | null = null;
+    if (hostPort !== '') {
+      hRange = portRange(hostPort);
+      if (!hRange) throw new OptsError(`Invalid hostPort: ${hostPort}`);
+    }
+    const [cs, ce] = cRange;
+    if (hRange && ce - cs !== hRange[1] - hRange[0]) {
+      if (ce !== cs)
+        throw new OptsError(
+          `Invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`,
+        );
+    }
+    for (let i = 0; i <= ce - cs; i++) {
+      const key = `${cs + i}/${proto}`;
+      let hp = '';
+      if (hRange)
+        hp = hRange[1] - hRange[0] === ce - cs ? String(hRange[0] + i) : `${hRange[0]}-${hRange[1]}`;
+      out[key] = [...(out[key] ?? []), { HostIp: ip, HostPort: hp }];
+    }
+  }
+  return out;
+}
+
+function portRange(text: string): [number, number] | null {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) return null;
+  const s = Number(m[1]);
+  const e = m[2] === undefined ? s : Number(m[2]);
+  if (s > 65535 || e > 65535 || e < s) return null;
+  return [s, e];
+}
+
+function parseExpose(list: string[]): string[] {
+  const out: string[] = [];
+  for (const raw of list) {
+    let [port, proto] = raw.split('/') as [string, string | undefined];
+    proto ??= 'tcp';
+    const r = portRange(port);
+    if (!r)
+      throw new OptsError(
+        `invalid range format for --expose: ${raw}, error: Invalid range specified for the Port: ${port}`,
+      );
+    for (let p = r[0]; p <= r[1]; p++) out.push(`${p}/${proto}`);
+  }
+  return out;
+}
+
+function parseBytes(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(text);
+  if (!m) return null;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[
+    m[2]!.toLowerCase() as ''
+  ];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/** Builds the create request from the parsed flags, image and command. */
+export function buildCreateRequest(
+  flags: FlagValues,
+  image: string,
+  cmd: string[],
+  hostEnv: Record<string, string> = {},
+): ContainerCreateRequest {
+  for (const h of flags.list('add-host')) {
+    const i = h.indexOf(':');
+    if (i <= 0)
+      throw new OptsError(
+        `invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`,
+        true,
+      );
+    const addr = h.slice(i + 1);
+    if (addr !== 'host-gateway' && !parseIp(addr))
+      throw new OptsError(
+        `invalid argument "${h}" for "--add-host" flag: invalid IP address in add-host: "${addr}"`,
+        true,
+      );
+  }
+  for (const d of flags.list('dns')) {
+    if (!parseIp(d))
+      throw new OptsError(`invalid argument "${d}" for "--dns" flag: ${d} is not an ip address`, true);
+  }
+  let memory = 0;
+  if (flags.has('memory')) {
+    const m = parseBytes(flags.string('memory'));
+    if (m === null)
+      throw new OptsError(
+        `invalid argument "${flags.string('memory')}" for "-m, --memory" flag: invalid size: '${flags.string('memory')}'`,
+        true,
+      );
+    memory = m;
+  }
+  const ports = parsePublish(flags.list('publish'));
+  const exposed: Record<string, object> = {};
+  for (const p of parseExpose(flags.list('expose'))) exposed[p] = {};
+  const networks = [...flags.list('network'), ...flags.list('net')];
+  const aliases = [...flags.list('network-alias'), ...flags.list('net-alias')];
+  const networkMode = networks[0] ?? 'default';
+  if (aliases.length && (networkMode === 'host' || networkMode.startsWith('container:'))) {
+    throw new OptsError('network-scoped aliases are only supported for user-defined networks');
+  }
+  const env: string[] = [];
+  for (const e of flags.list('env')) {
+    if (e.includes('=')) env.push(e);
+    else if (hostEnv[e] !== undefined) env.push(`${e}=${hostEnv[e]}`);
+  }
+  const labels: Record<string, string> = {};
+  for (const l of flags.list('label')) {
+    const i = l.indexOf('=');
+    if (i < 0) labels[l] = '';
+    else labels[l.slice(0, i)] = l.slice(i + 1);
+  }
+  const restartRaw = flags.string('restart');
+  const [restartName, restartMax] = restartRaw.split(':') as [string, string | undefined];
+  const endpoint: NonNullable<
+    NonNullable<ContainerCreateRequest['NetworkingConfig']>['EndpointsConfig']
+  >[string] = {};
+  if (aliases.length) endpoint.Aliases = aliases;
+  const ipv4 = flags.string('ip');
+  const ipv6 = flags.string('ip6');
+  if (ipv4 || ipv6)
+    endpoint.IPAMConfig = { ...(ipv4 ? { IPv4Address: ipv4 } : {}), ...(ipv6 ? { IPv6Address: ipv6 } : {}) };
+  const endpointsConfig: Record<string, typeof endpoint> = {};
+  for (const n of networks) endpointsConfig[n] = networks.length === 1 ? endpoint : {};
+  if (networks.length === 0 && (aliases.length || ipv4 || ipv6)) endpointsConfig.default = endpoint;
+  const detach = flags.bool('detach');
+  const interactive = flags.bool('interactive');
+  const entrypoint = flags.has('entrypoint')
+    ? flags.string('entrypoint')
+      ? [flags.string('entrypoint')]
+      : []
+    : null;
+  return {
+    ...(flags.string('name') ? { name: flags.string('name') } : {}),
+    Hostname: flags.string('hostname'),
+    Domainname: flags.string('domainname'),
+    User: flags.string('user'),
+    AttachStdin: !detach && interactive,
+    AttachStdout: !detach,
+    AttachStderr: !detach,
+    ExposedPorts: exposed,
+    Tty: flags.bool('tty'),
+    OpenStdin: interactive,
+    StdinOnce: !detach && interactive,
+    Env: env,
+    Cmd: cmd.length ? cmd : null,
+    Image: image,
+    WorkingDir: flags.string('workdir'),
+    Entrypoint: entrypoint,
+    ...(flags.string('mac-address') ? { MacAddress: flags.string('mac-address') } : {}),
+    Labels: labels,
+    ...(flags.has('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
+    HostConfig: {
+      NetworkMode: networkMode,
+      PortBindings: ports,
+      PublishAllPorts: flags.bool('publish-all'),
+      AutoRemove: flags.bool('rm'),
+      Dns: flags.list('dns'),
+      DnsSearch: flags.list('dns-search'),
+      DnsOptions: flags.list('dns-option'),
+      ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : null,
+      Links: flags.list('link').length ? flags.list('link') : null,
+      RestartPolicy: { Name: restartName, MaximumRetryCount: restartMax ? Number(restartMax) : 0 },
+      Privileged: flags.bool('privileged'),
+      CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
+      Memory: memory,
+      Binds: flags.list('volume').length ? flags.list('volume') : null,
+    },
+    NetworkingConfig: { EndpointsConfig: endpointsConfig },
+  };
+}

@@ -1,0 +1,59 @@
+/** `docker exec`: runs a program in a running container through the in-container tools. */
+
+import { EngineError } from '../../errors.ts';
+import type { ContainerRecord } from '../../model/state.ts';
+import { getContainer } from '../../ops/containers.ts';
+import { execInContainer } from '../../tools/main-process.ts';
+import type { LeafCommand } from '../command.ts';
+
+export const execCommand: LeafCommand = {
+  name: 'exec',
+  use: '[OPTIONS] CONTAINER COMMAND [ARG...]',
+  short: 'Run a command in a running container',
+  args: { kind: 'min', n: 2 },
+  interspersed: false,
+  flags: [
+    { name: 'detach', short: 'd', type: 'bool', help: 'Detached mode: run command in the background' },
+    { name: 'detach-keys', type: 'string', help: 'Override the key sequence for detaching a container' },
+    { name: 'env', short: 'e', type: 'list', help: 'Set environment variables' },
+    { name: 'env-file', type: 'list', help: 'Read in a file of environment variables' },
+    { name: 'interactive', short: 'i', type: 'bool', help: 'Keep STDIN open even if not attached' },
+    { name: 'privileged', type: 'bool', help: 'Give extended privileges to the command' },
+    { name: 'tty', short: 't', type: 'bool', help: 'Allocate a pseudo-TTY' },
+    { name: 'user', short: 'u', type: 'string', help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+    { name: 'workdir', short: 'w', type: 'string', help: 'Working directory inside the container' },
+  ],
+  run(ctx) {
+    const [term, ...argv] = ctx.args as [string, ...string[]];
+    let c: ContainerRecord;
+    try {
+      c = getContainer(ctx.engine, term);
+    } catch (e) {
+      if (e instanceof EngineError && e.status === 404) {
+        ctx.term.eprintln(`Error: No such container: ${term}`);
+        return 1;
+      }
+      throw e;
+    }
+    try {
+      const env = ctx.flags.list('env').filter((e) => e.includes('='));
+      const res = execInContainer(ctx.engine, c, argv, {
+        env,
+        workdir: ctx.flags.string('workdir'),
+        ...(ctx.flags.has('user') ? { user: ctx.flags.string('user') } : {}),
+        tty: ctx.flags.bool('tty'),
+        detach: ctx.flags.bool('detach'),
+      });
+      if (ctx.flags.bool('detach')) return 0;
+      // A terminal (-t) merges the streams; without one they stay apart but the transcript shows both.
+      ctx.term.out(res.combined);
+      return res.exitCode;
+    } catch (e) {
+      if (e instanceof EngineError) {
+        ctx.term.eprintln(`Error response from daemon: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};

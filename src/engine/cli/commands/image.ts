@@ -1,0 +1,286 @@
+/** `docker images|pull|tag|rmi` and the `docker image` group. */
+
+import { EngineError } from '../../errors.ts';
+import { goTimeString } from '../../go/fmt.ts';
+import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
+import type { ImageRecord } from '../../model/state.ts';
+import {
+  BadReference,
+  findImage,
+  listImages,
+  parseReference,
+  pruneImages,
+  pullImage,
+  removeImage,
+  tagImage,
+} from '../../ops/images.ts';
+import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
+import { imageView } from '../../views/image-view.ts';
+import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
+import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
+import { registerCommand } from '../docker.ts';
+import { formatList } from '../format/list-format.ts';
+
+interface ImageRow {
+  image: ImageRecord;
+  repo: string;
+  tag: string;
+  digest: string;
+}
+
+function imageContext(ctx: CommandContext, row: ImageRow, trunc: boolean): GoValue {
+  const id = trunc ? row.image.id.slice(7, 19) : row.image.id;
+  const methods = {
+    ID: goFunc(() => id),
+    Repository: goFunc(() => row.repo),
+    Tag: goFunc(() => row.tag),
+    Digest: goFunc(() => row.digest || '<none>'),
+    CreatedSince: goFunc(() => `${humanDuration(ctx.engine.nowMs() - timeMs(row.image.created))} ago`),
+    CreatedAt: goFunc(() => goTimeString(row.image.created.replace(/\.\d+Z$/, 'Z'))),
+    Size: goFunc(() => humanSize(row.image.size)),
+    Containers: goFunc(() => 'N/A'),
+    VirtualSize: goFunc(() => humanSize(row.image.size)),
+    SharedSize: goFunc(() => 'N/A'),
+    UniqueSize: goFunc(() => 'N/A'),
+  };
+  return goStruct('*formatter.imageContext', [f('trunc', trunc)], methods);
+}
+
+const images: LeafCommand = {
+  name: 'images',
+  use: '[OPTIONS] [REPOSITORY[:TAG]]',
+  short: 'List images',
+  args: { kind: 'max', n: 1 },
+  flags: [
+    { name: 'all', short: 'a', type: 'bool', help: 'Show all images (default hides intermediate images)' },
+    { name: 'digests', type: 'bool', help: 'Show digests' },
+    {
+      name: 'filter',
+      short: 'f',
+      type: { repeatable: true, typeName: 'filter' },
+      help: 'Filter output based on conditions provided',
+    },
+    { name: 'format', type: 'string', help: 'Pretty-print images using a Go template' },
+    { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only show image IDs' },
+  ],
+  run(ctx) {
+    const filters = parseFilters(ctx, ctx.flags.list('filter'));
+    if (!filters) return 1;
+    if (ctx.args[0]) filters.reference = [...(filters.reference ?? []), ctx.args[0]];
+    let list: ImageRecord[];
+    try {
+      list = listImages(ctx.engine, filters);
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    list = [...list].sort((a, b) => timeMs(b.created) - timeMs(a.created));
+    const digests = ctx.flags.bool('digests');
+    const rows: ImageRow[] = [];
+    for (const img of list) {
+      const tags = img.repoTags.length ? img.repoTags : ['<none>:<none>'];
+      for (const t of tags) {
+        const i = t.lastIndexOf(':');
+        const repo = t.slice(0, i);
+        const digest = img.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1] ?? '';
+        rows.push({ image: img, repo, tag: t.slice(i + 1), digest });
+      }
+    }
+    const trunc = !ctx.flags.bool('no-trunc');
+    if (ctx.flags.bool('quiet')) {
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const id = trunc ? r.image.id.slice(7, 19) : r.image.id;
+        if (!seen.has(id)) ctx.term.println(id);
+        seen.add(id);
+      }
+      return 0;
+    }
+    const defaultFormat = digests
+      ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
+      : 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
+    ctx.term.out(
+      formatList(
+        {
+          defaultFormat,
+          headers: {
+            ID: 'IMAGE ID',
+            Repository: 'REPOSITORY',
+            Tag: 'TAG',
+            Digest: 'DIGEST',
+            CreatedSince: 'CREATED',
+            CreatedAt: 'CREATED AT',
+            Size: 'SIZE',
+            Containers: 'CONTAINERS',
+            VirtualSize: 'VIRTUAL SIZE',
+            SharedSize: 'SHARED SIZE',
+            UniqueSize: 'UNIQUE SIZE',
+          },
+          context: (r: ImageRow) => imageContext(ctx, r, trunc),
+        },
+        rows,
+        ctx.flags.string('format'),
+      ),
+    );
+    return 0;
+  },
+};
+
+const pull: LeafCommand = {
+  name: 'pull',
+  use: '[OPTIONS] NAME[:TAG|@DIGEST]',
+  short: 'Pull an image or a repository from a registry',
+  args: { kind: 'exact', n: 1 },
+  flags: [
+    { name: 'all-tags', short: 'a', type: 'bool', help: 'Download all tagged images in the repository' },
+    { name: 'disable-content-trust', type: 'bool', defaultText: 'true', help: 'Skip image verification' },
+    { name: 'platform', type: 'string', help: 'Set platform if server is multi-platform capable' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress verbose output' },
+  ],
+  run(ctx) {
+    const text = ctx.args[0]!;
+    let ref: ReturnType<typeof parseReference>;
+    try {
+      ref = parseReference(text);
+    } catch (e) {
+      if (e instanceof BadReference) {
+        ctx.term.eprintln(e.message);
+        return 1;
+      }
+      throw e;
+    }
+    const hasTag = /:[^/]*$/.test(text.split('@')[0]!) || text.includes('@');
+    if (!hasTag) ctx.term.println('Using default tag: latest');
+    try {
+      const res = pullImage(ctx.engine, ref);
+      const quiet = ctx.flags.bool('quiet');
+      if (!quiet) for (const l of res.lines) ctx.term.println(l);
+      ctx.term.println(
+        `docker.io/${ref.repo.includes('/') ? '' : 'library/'}${ref.repo}:${ref.tag || 'latest'}`,
+      );
+      return 0;
+    } catch (e) {
+      if (e instanceof EngineError) {
+        ctx.term.eprintln(`Error response from daemon: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};
+
+const tag: LeafCommand = {
+  name: 'tag',
+  use: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
+  short: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
+  args: { kind: 'exact', n: 2 },
+  flags: [],
+  run(ctx) {
+    try {
+      parseReference(ctx.args[1]!);
+    } catch (e) {
+      if (e instanceof BadReference) {
+        ctx.term.eprintln(
+          `Error parsing reference: "${ctx.args[1]}" is not a valid repository/tag: ${e.message}`,
+        );
+        return 1;
+      }
+      throw e;
+    }
+    try {
+      tagImage(ctx.engine, ctx.args[0]!, ctx.args[1]!);
+      return 0;
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
+const rmi: LeafCommand = {
+  name: 'rmi',
+  use: '[OPTIONS] IMAGE [IMAGE...]',
+  short: 'Remove one or more images',
+  args: { kind: 'min', n: 1 },
+  flags: [
+    { name: 'force', short: 'f', type: 'bool', help: 'Force removal of the image' },
+    { name: 'no-prune', type: 'bool', help: 'Do not delete untagged parents' },
+  ],
+  run(ctx) {
+    let status = 0;
+    for (const term of ctx.args) {
+      try {
+        for (const line of removeImage(ctx.engine, term, ctx.flags.bool('force'))) ctx.term.println(line);
+      } catch (e) {
+        if (e instanceof EngineError && e.status === 404) ctx.term.eprintln(`Error: No such image: ${term}`);
+        else if (e instanceof EngineError) ctx.term.eprintln(`Error response from daemon: ${e.message}`);
+        else throw e;
+        status = 1;
+      }
+    }
+    return status;
+  },
+};
+
+const inspect: LeafCommand = {
+  name: 'inspect',
+  use: '[OPTIONS] IMAGE [IMAGE...]',
+  short: 'Display detailed information on one or more images',
+  args: { kind: 'min', n: 1 },
+  flags: [
+    { name: 'format', short: 'f', type: 'string', help: 'Format the output using the given Go template' },
+  ],
+  run(ctx) {
+    return inspectObjects(ctx, ctx.args, ctx.flags.string('format'), (term) => {
+      const img = findImage(ctx.engine, term);
+      if (!img) return { notFound: `Error: No such image: ${term}` };
+      return imageView(ctx.engine, img);
+    });
+  },
+};
+
+const prune: LeafCommand = {
+  name: 'prune',
+  use: '[OPTIONS]',
+  short: 'Remove unused images',
+  args: { kind: 'none' },
+  flags: [
+    { name: 'all', short: 'a', type: 'bool', help: 'Remove all unused images, not just dangling ones' },
+    {
+      name: 'filter',
+      type: { repeatable: true, typeName: 'filter' },
+      help: "Provide filter values (e.g. 'until=<timestamp>')",
+    },
+    { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
+  ],
+  run(ctx) {
+    const all = ctx.flags.bool('all');
+    if (!ctx.flags.bool('force')) {
+      ctx.term.out(
+        all
+          ? 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] '
+          : 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ',
+      );
+      return 0;
+    }
+    const res = pruneImages(ctx.engine, all);
+    if (res.deleted.length) ctx.term.println(`Deleted Images:\n${res.deleted.join('\n')}\n`);
+    ctx.term.println(`Total reclaimed space: ${humanSize(res.reclaimed)}`);
+    return 0;
+  },
+};
+
+export const imageGroup: GroupCommand = {
+  name: 'image',
+  short: 'Manage images',
+  children: [
+    { ...inspect },
+    { ...images, name: 'ls', aliases: ['images', 'list'], args: { kind: 'max', n: 1 } },
+    { ...prune },
+    { ...pull },
+    { ...rmi, name: 'rm', aliases: ['rmi', 'remove'] },
+    { ...tag },
+  ],
+};
+
+registerCommand(imageGroup);
+for (const cmd of [images, pull, tag, rmi]) registerCommand(cmd);

@@ -1,0 +1,318 @@
+/** `docker ps` / `docker container ls`: filters, the CLI's container context and its formats. */
+
+import type { Engine } from '../../engine.ts';
+import { badRequest, EngineError } from '../../errors.ts';
+import { goTimeString } from '../../go/fmt.ts';
+import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
+import type { ContainerRecord } from '../../model/state.ts';
+import { isRunning, settleContainers } from '../../ops/containers.ts';
+import { findImage, referenceMatches } from '../../ops/images.ts';
+import { containerNetworkNames } from '../../views/container-view.ts';
+import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
+import type { LeafCommand } from '../command.ts';
+import { parseFilters, printDaemonError } from '../common.ts';
+import { formatList } from '../format/list-format.ts';
+
+const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
+const FILTER_KEYS = new Set([
+  'ancestor',
+  'before',
+  'expose',
+  'exited',
+  'health',
+  'id',
+  'isolation',
+  'is-task',
+  'label',
+  'name',
+  'network',
+  'publish',
+  'since',
+  'status',
+  'volume',
+]);
+
+/** `State.String()`: `Up 2 seconds`, `Exited (0) 3 seconds ago`, `Created`. */
+export function statusText(engine: Engine, c: ContainerRecord): string {
+  const now = engine.nowMs();
+  if (isRunning(c)) {
+    const up = humanDuration(now - timeMs(c.startedAt));
+    if (c.status === 'paused') return `Up ${up} (Paused)`;
+    return `Up ${up}`;
+  }
+  if (c.status === 'dead') return 'Dead';
+  if (c.startedAt.startsWith('0001-')) return 'Created';
+  return `Exited (${c.exitCode}) ${humanDuration(now - timeMs(c.finishedAt))} ago`;
+}
+
+/** The ports column (`DisplayablePorts`): ranges grouped, host mappings after. */
+export function displayPorts(c: ContainerRecord): string {
+  interface Port {
+    ip: string;
+    priv: number;
+    pub: number;
+    type: string;
+  }
+  const ports: Port[] = [];
+  if (isRunning(c)) {
+    for (const [key, list] of Object.entries(c.boundPorts)) {
+      const [p, type] = key.split('/') as [string, string];
+      if (!list.length) ports.push({ ip: '', priv: Number(p), pub: 0, type });
+      for (const b of list) ports.push({ ip: b.hostIp, priv: Number(p), pub: Number(b.hostPort), type });
+    }
+  }
+  ports.sort(
+    (a, b) =>
+      a.priv - b.priv ||
+      (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0) ||
+      a.pub - b.pub ||
+      (a.type < b.type ? -1 : 1),
+  );
+  const groups = new Map<string, { first: number; last: number }>();
+  const order: string[] = [];
+  const result: string[] = [];
+  const hostMappings: string[] = [];
+  const formGroup = (key: string, first: number, last: number) => {
+    const parts = key.split('/');
+    let type = parts[0]!;
+    let ip = '';
+    if (parts.length > 1) {
+      ip = parts[0]!;
+      type = parts[1]!;
+    }
+    let group = String(first);
+    if (first !== last) group = `${group}-${last}`;
+    if (ip) group = `${ip}:${group}->${group}`;
+    return `${group}/${type}`;
+  };
+  for (const p of ports) {
+    let key = p.type;
+    if (p.ip) {
+      if (p.pub !== p.priv) {
+        hostMappings.push(`${p.ip.includes(':') ? `[${p.ip}]` : p.ip}:${p.pub}->${p.priv}/${p.type}`);
+        continue;
+      }
+      key = `${p.ip}/${p.type}`;
+    }
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { first: p.priv, last: p.priv });
+      order.push(key);
+      continue;
+    }
+    if (p.priv === g.last + 1) {
+      g.last = p.priv;
+      continue;
+    }
+    result.push(formGroup(key, g.first, g.last));
+    groups.set(key, { first: p.priv, last: p.priv });
+  }
+  for (const key of order) {
+    const g = groups.get(key)!;
+    result.push(formGroup(key, g.first, g.last));
+  }
+  return [...result, ...hostMappings].join(', ');
+}
+
+function commandText(c: ContainerRecord): string {
+  return [c.path, ...c.args].filter((x, i) => i > 0 || x !== '').join(' ');
+}
+
+/** `strconv.Quote` for the command column. */
+function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\\u([0-9a-f]{4})/g, (m, h: string) => {
+    const n = Number.parseInt(h, 16);
+    return n < 0x20 ? `\\x${h.slice(2)}` : m;
+  });
+}
+
+function ellipsis(s: string, max: number): string {
+  const chars = [...s];
+  if (chars.length <= max) return s;
+  return `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The CLI's `ContainerContext`: what `ps --format` templates can call. */
+export function containerContext(engine: Engine, c: ContainerRecord, trunc: boolean): GoValue {
+  const labels = Object.keys(c.labels)
+    .sort()
+    .map((k) => `${k}=${c.labels[k]}`)
+    .join(',');
+  const image = engine.state.images.find((i) => i.id === c.imageId);
+  const methods = {
+    ID: goFunc(() => (trunc ? c.id.slice(0, 12) : c.id)),
+    Names: goFunc(() => c.name),
+    Image: goFunc(() => {
+      const ref = c.imageRef;
+      const found = findImage(engine, ref);
+      if (found && found.id === c.imageId) return ref;
+      return c.imageId.slice(7, trunc ? 19 : 71);
+    }),
+    Command: goFunc(() => goQuote(trunc ? ellipsis(commandText(c), 20) : commandText(c))),
+    CreatedAt: goFunc(() => goTimeString(c.created.replace(/\.\d+Z$/, 'Z'))),
+    RunningFor: goFunc(() => `${humanDuration(engine.nowMs() - timeMs(c.created))} ago`),
+    Ports: goFunc(() => displayPorts(c)),
+    State: goFunc(() => c.status),
+    Status: goFunc(() => statusText(engine, c)),
+    Size: goFunc(() => `0B (virtual ${humanSize(image?.size ?? 0)})`),
+    Labels: goFunc(() => labels),
+    Label: goFunc((name) => c.labels[String(name)] ?? ''),
+    Mounts: goFunc(() => ''),
+    LocalVolumes: goFunc(() => '0'),
+    Networks: goFunc(() => containerNetworkNames(engine, c).join(',')),
+  };
+  return goStruct('*formatter.ContainerContext', [f('trunc', trunc)], methods);
+}
+
+/** `GET /containers/json` with Docker's filters; newest first. */
+export function listContainers(
+  engine: Engine,
+  opts: { all: boolean; limit: number; filters: Record<string, string[]> },
+): ContainerRecord[] {
+  settleContainers(engine);
+  const { filters } = opts;
+  for (const key of Object.keys(filters))
+    if (!FILTER_KEYS.has(key)) throw badRequest(`Invalid filter '${key}'`);
+  for (const s of filters.status ?? [])
+    if (!STATUSES.has(s)) throw badRequest(`Invalid filter 'status=${s}'`);
+  for (const s of filters.exited ?? [])
+    if (!/^-?\d+$/.test(s)) throw badRequest(`Invalid filter 'exited=${s}'`);
+  let list = [...engine.state.containers].reverse();
+  const all =
+    opts.all || opts.limit > 0 || Boolean(filters.status?.length) || Boolean(filters.exited?.length);
+  if (!all) list = list.filter((c) => isRunning(c));
+  list = list.filter((c) => {
+    if (filters.name?.length && !filters.name.some((n) => safeRegex(n).test(c.name))) return false;
+    if (filters.id?.length && !filters.id.some((i) => c.id.startsWith(i))) return false;
+    if (filters.status?.length && !filters.status.includes(c.status)) return false;
+    if (filters.exited?.length) {
+      if (c.status !== 'exited' || !filters.exited.some((e) => Number(e) === c.exitCode)) return false;
+    }
+    if (filters.label?.length) {
+      for (const l of filters.label) {
+        const i = l.indexOf('=');
+        if (i < 0 ? !(l in c.labels) : c.labels[l.slice(0, i)] !== l.slice(i + 1)) return false;
+      }
+    }
+    if (filters.network?.length) {
+      const nets = c.endpoints.map((ep) => engine.state.networks.find((n) => n.id === ep.networkId));
+      if (!filters.network.some((n) => nets.some((nw) => nw && (nw.name === n || nw.id.startsWith(n)))))
+        return false;
+    }
+    if (filters.ancestor?.length) {
+      const ok = filters.ancestor.some((a) => {
+        const img = findImage(engine, a);
+        if (img) return img.id === c.imageId;
+        return referenceMatches(c.imageRef.includes(':') ? c.imageRef : `${c.imageRef}:latest`, a);
+      });
+      if (!ok) return false;
+    }
+    if (filters.publish?.length) {
+      const ok = filters.publish.some((p) => {
+        const [port, proto] = p.split('/') as [string, string | undefined];
+        return Object.entries(c.boundPorts).some(([k, list]) =>
+          list.some((b) => b.hostPort === port && (!proto || k.endsWith(`/${proto}`))),
+        );
+      });
+      if (!ok) return false;
+    }
+    if (filters.expose?.length) {
+      const ok = filters.expose.some((p) => c.exposedPorts.includes(p.includes('/') ? p : `${p}/tcp`));
+      if (!ok) return false;
+    }
+    if (filters.volume?.length) return false;
+    return true;
+  });
+  if (opts.limit > 0) list = list.slice(0, opts.limit);
+  return list;
+}
+
+function safeRegex(p: string): RegExp {
+  try {
+    return new RegExp(p);
+  } catch {
+    return new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
+}
+
+const ps: LeafCommand = {
+  name: 'ps',
+  use: '[OPTIONS]',
+  short: 'List containers',
+  args: { kind: 'none' },
+  flags: [
+    { name: 'all', short: 'a', type: 'bool', help: 'Show all containers (default shows just running)' },
+    {
+      name: 'filter',
+      short: 'f',
+      type: { repeatable: true, typeName: 'filter' },
+      help: 'Filter output based on conditions provided',
+    },
+    { name: 'format', type: 'string', help: 'Pretty-print containers using a Go template' },
+    {
+      name: 'last',
+      short: 'n',
+      type: 'int',
+      defaultText: '-1',
+      help: 'Show n last created containers (includes all states)',
+    },
+    {
+      name: 'latest',
+      short: 'l',
+      type: 'bool',
+      help: 'Show the latest created container (includes all states)',
+    },
+    { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display container IDs' },
+    { name: 'size', short: 's', type: 'bool', help: 'Display total file sizes' },
+  ],
+  run(ctx) {
+    const filters = parseFilters(ctx, ctx.flags.list('filter'));
+    if (!filters) return 1;
+    let limit = ctx.flags.int('last', -1);
+    if (ctx.flags.bool('latest')) limit = 1;
+    let list: ContainerRecord[];
+    try {
+      list = listContainers(ctx.engine, { all: ctx.flags.bool('all'), limit, filters });
+    } catch (e) {
+      if (e instanceof EngineError) return printDaemonError(ctx, e);
+      throw e;
+    }
+    const trunc = !ctx.flags.bool('no-trunc');
+    let format = ctx.flags.string('format');
+    if (ctx.flags.bool('quiet')) format = '{{.ID}}';
+    const size = ctx.flags.bool('size');
+    const defaultFormat = `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${size ? '\t{{.Size}}' : ''}`;
+    ctx.term.out(
+      formatList(
+        {
+          defaultFormat,
+          headers: {
+            ID: 'CONTAINER ID',
+            Image: 'IMAGE',
+            Command: 'COMMAND',
+            CreatedAt: 'CREATED AT',
+            RunningFor: 'CREATED',
+            Ports: 'PORTS',
+            State: 'STATE',
+            Status: 'STATUS',
+            Size: 'SIZE',
+            Names: 'NAMES',
+            Labels: 'LABELS',
+            Label: 'LABEL',
+            Mounts: 'MOUNTS',
+            LocalVolumes: 'LOCAL VOLUMES',
+            Networks: 'NETWORKS',
+          },
+          context: (c: ContainerRecord) => containerContext(ctx.engine, c, trunc),
+        },
+        list,
+        format,
+      ),
+    );
+    return 0;
+  },
+};
+
+export const psCommand = ps;
+export const lsCommand: LeafCommand = { ...ps, name: 'ls', aliases: ['ps', 'list'] };

@@ -1,0 +1,601 @@
+/**
+ * Container operations, one per Engine API endpoint: create, start, stop, kill, restart, pause,
+ * remove, rename, wait, prune. Networking follows the daemon: endpoints are recorded at create,
+ * get addresses at start and give them back at stop; ports are bound at start.
+ */
+
+import type { Engine } from '../engine.ts';
+import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
+import { parseIp } from '../ipam.ts';
+import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
+import { exitedContainer, runMainProcess } from '../tools/main-process.ts';
+import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
+import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
+import { getImage, imageCatalog } from './images.ts';
+import { findContainer, tryFindNetwork } from './lookup.ts';
+
+/** The body of `POST /containers/create` (the fields the simulator honours). */
+export interface ContainerCreateRequest {
+  name?: string;
+  Hostname?: string;
+  Domainname?: string;
+  User?: string;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ExposedPorts?: Record<string, object>;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Image: string;
+  WorkingDir?: string;
+  Entrypoint?: string[] | null;
+  MacAddress?: string;
+  Labels?: Record<string, string> | null;
+  StopSignal?: string;
+  HostConfig?: {
+    NetworkMode?: string;
+    PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null>;
+    PublishAllPorts?: boolean;
+    AutoRemove?: boolean;
+    Dns?: string[] | null;
+    DnsSearch?: string[] | null;
+    DnsOptions?: string[] | null;
+    ExtraHosts?: string[] | null;
+    Links?: string[] | null;
+    RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+    Privileged?: boolean;
+    CapAdd?: string[] | null;
+    Memory?: number;
+    Binds?: string[] | null;
+  };
+  NetworkingConfig?: {
+    EndpointsConfig?: Record<
+      string,
+      {
+        Aliases?: string[] | null;
+        Links?: string[] | null;
+        IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+        MacAddress?: string;
+      }
+    >;
+  };
+}
+
+const RESTART_POLICIES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
+
+/** Containers whose main process ended by itself since the last look (`sleep 5`), exited now. */
+export function settleContainers(engine: Engine): void {
+  const now = engine.nowMs();
+  for (const c of [...engine.state.containers]) {
+    if (c.status === 'running' && c.exitAtMs !== undefined && c.exitAtMs <= now) {
+      exitedContainer(engine, c, 0);
+      if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+    }
+  }
+}
+
+export function getContainer(engine: Engine, term: string): ContainerRecord {
+  settleContainers(engine);
+  return findContainer(engine, term);
+}
+
+function conflictText(name: string, holder: ContainerRecord): string {
+  return `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`;
+}
+
+function validateName(engine: Engine, raw: string): string {
+  const name = raw.startsWith('/') ? raw.slice(1) : raw;
+  if (!VALID_CONTAINER_NAME.test(name)) {
+    throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  const holder = engine.state.containers.find((c) => c.name === name);
+  if (holder) throw conflict(conflictText(name, holder));
+  return name;
+}
+
+/** `POST /containers/create`: returns the new container (its ID is the API's `Id`). */
+export function containerCreate(engine: Engine, req: ContainerCreateRequest): ContainerRecord {
+  settleContainers(engine);
+  const name = req.name ? validateName(engine, req.name) : randomContainerName(engine);
+  const image = getImage(engine, req.Image);
+  const cat = imageCatalog(image);
+  const hc = req.HostConfig ?? {};
+  const networkMode = hc.NetworkMode || 'default';
+  const endpointsConfig = req.NetworkingConfig?.EndpointsConfig ?? {};
+  const netNames = Object.keys(endpointsConfig);
+  if (netNames.length > 1) {
+    throw badRequest(`Container cannot be connected to network endpoints: ${netNames.join(', ')}`);
+  }
+  const restart = hc.RestartPolicy?.Name ?? '';
+  if (!RESTART_POLICIES.has(restart)) throw badRequest(`invalid restart policy '${restart}'`);
+  if (restart === 'always' && hc.AutoRemove) {
+    throw badRequest("can't create 'AutoRemove' container with restart policy");
+  }
+  const isHost = networkMode === 'host';
+  const isNone = networkMode === 'none';
+  const isContainerMode = networkMode.startsWith('container:');
+  if ((isHost || isContainerMode) && req.MacAddress) {
+    throw badRequest('conflicting options: mac-address and the network mode');
+  }
+  if (isContainerMode) {
+    const target = networkMode.slice('container:'.length);
+    findContainer(engine, target);
+  }
+  for (const link of hc.Links ?? []) {
+    const target = link.split(':')[0]!;
+    try {
+      findContainer(engine, target);
+    } catch (e) {
+      if (e instanceof EngineError && e.status === 404)
+        throw badRequest(`could not get container for ${target}: No such container: ${target}`);
+      throw e;
+    }
+  }
+
+  const id = engine.ids.hex64();
+  const exposed = new Set<string>([...cat.exposedPorts, ...Object.keys(req.ExposedPorts ?? {})]);
+  for (const port of Object.keys(hc.PortBindings ?? {})) exposed.add(port);
+  const cmd = req.Cmd && req.Cmd.length ? req.Cmd : req.Entrypoint && req.Entrypoint.length ? null : cat.cmd;
+  const entrypoint =
+    req.Entrypoint && req.Entrypoint.length ? req.Entrypoint : req.Entrypoint ? null : cat.entrypoint;
+  // An empty `--entrypoint ""` resets the image's entrypoint and keeps its cmd.
+  const argvAll = [...(entrypoint ?? []), ...(cmd ?? (req.Entrypoint ? [] : []))];
+  const env = [...(cat.env ?? [])];
+  for (const e of req.Env ?? []) {
+    const key = e.split('=')[0]!;
+    const i = env.findIndex((x) => x.split('=')[0] === key);
+    if (i >= 0) env[i] = e;
+    else env.push(e);
+  }
+  const portBindings: Record<string, PortBinding[]> = {};
+  for (const [port, list] of Object.entries(hc.PortBindings ?? {})) {
+    portBindings[port] = (list ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' }));
+  }
+  const hostname = isHost ? engine.state.daemon.hostname : req.Hostname || id.slice(0, 12);
+  const container: ContainerRecord = {
+    id,
+    name,
+    created: engine.now(),
+    imageRef: req.Image,
+    imageId: image.id,
+    path: argvAll[0] ?? '',
+    args: argvAll.slice(1),
+    cmd: cmd ? [...cmd] : null,
+    entrypoint: entrypoint ? [...entrypoint] : null,
+    env,
+    hostname: isHost && req.Hostname ? req.Hostname : hostname,
+    domainname: req.Domainname ?? '',
+    user: req.User ?? '',
+    workingDir: req.WorkingDir || cat.workingDir,
+    labels: { ...(req.Labels ?? {}) },
+    tty: Boolean(req.Tty),
+    openStdin: Boolean(req.OpenStdin),
+    attachStdout: Boolean(req.AttachStdout),
+    attachStderr: Boolean(req.AttachStderr),
+    exposedPorts: [...exposed],
+    hostConfig: {
+      networkMode,
+      portBindings,
+      publishAllPorts: Boolean(hc.PublishAllPorts),
+      autoRemove: Boolean(hc.AutoRemove),
+      dns: [...(hc.Dns ?? [])],
+      dnsSearch: [...(hc.DnsSearch ?? [])],
+      dnsOptions: [...(hc.DnsOptions ?? [])],
+      extraHosts: [...(hc.ExtraHosts ?? [])],
+      links: (hc.Links ?? []).map((l) => normalizeLink(engine, name, l)),
+      restartPolicy: { name: restart || 'no', maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
+      privileged: Boolean(hc.Privileged),
+      capAdd: [...(hc.CapAdd ?? [])],
+      memory: hc.Memory ?? 0,
+      binds: [...(hc.Binds ?? [])],
+    },
+    status: 'created',
+    pid: 0,
+    exitCode: 0,
+    startedAt: '0001-01-01T00:00:00Z',
+    finishedAt: '0001-01-01T00:00:00Z',
+    restartCount: 0,
+    endpoints: [],
+    boundPorts: {},
+    logs: [],
+    ...(req.MacAddress ? { macAddress: req.MacAddress } : {}),
+    ...(req.StopSignal ? { stopSignal: req.StopSignal } : {}),
+  };
+  if (req.Hostname && !isHost) container.hostname = req.Hostname;
+  engine.state.containers.push(container);
+
+  // The network of the network mode: attached now when it exists, looked up again at start.
+  const netName = networkMode === 'default' ? 'bridge' : networkMode;
+  if (!isContainerMode) {
+    const epConf = endpointsConfig[netName] ?? endpointsConfig[networkMode] ?? {};
+    const nw = tryFindNetwork(engine, netName);
+    if (nw) attachFromConfig(engine, container, nw, epConf);
+  }
+  return container;
+}
+
+/** `--link db:alias` as the daemon stores it: `/db:/web/alias`. */
+function normalizeLink(engine: Engine, self: string, link: string): string {
+  const [target, alias] = link.split(':') as [string, string | undefined];
+  const c = findContainer(engine, target);
+  return `/${c.name}:/${self}/${alias ?? c.name}`;
+}
+
+function attachFromConfig(
+  engine: Engine,
+  container: ContainerRecord,
+  nw: NetworkRecord,
+  conf: NonNullable<NonNullable<ContainerCreateRequest['NetworkingConfig']>['EndpointsConfig']>[string],
+): EndpointRecord {
+  const userDefined = isUserDefined(nw);
+  const ep = attachEndpoint(engine, container, nw, {
+    ...(userDefined ? { aliases: conf.Aliases ?? [] } : {}),
+    links: conf.Links ?? [],
+  });
+  // Requested addresses are checked at start, where Docker checks them.
+  const v4 = conf.IPAMConfig?.IPv4Address;
+  const v6 = conf.IPAMConfig?.IPv6Address;
+  if (v4) ep.ipamIpv4 = v4;
+  if (v6) ep.ipamIpv6 = v6;
+  if (container.macAddress) ep.requestedMac = container.macAddress;
+  return ep;
+}
+
+export function isUserDefined(nw: NetworkRecord): boolean {
+  return !nw.predefined;
+}
+
+/** The container whose network namespace `c` shares (`--network container:x`), if any. */
+export function networkOwner(engine: Engine, c: ContainerRecord): ContainerRecord {
+  const mode = c.hostConfig.networkMode;
+  if (!mode.startsWith('container:')) return c;
+  const target = engine.state.containers.find(
+    (o) => o.id === mode.slice(10) || o.name === mode.slice(10) || o.id.startsWith(mode.slice(10)),
+  );
+  return target ? networkOwner(engine, target) : c;
+}
+
+export function isRunning(c: ContainerRecord): boolean {
+  return c.status === 'running' || c.status === 'paused' || c.status === 'restarting';
+}
+
+/** Runtime failures of a start, with the CLI's exit code for `docker run`. */
+export class StartError extends EngineError {
+  constructor(
+    message: string,
+    readonly runExitCode: number,
+  ) {
+    super(500, message);
+  }
+}
+
+export interface StartResult {
+  /** Output of the main process when it ended at once (`echo hi`). */
+  output: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
+  /** Set when the main process already exited. */
+  exitCode: number | null;
+  /** The container was removed after exiting (`--rm`). */
+  removed: boolean;
+}
+
+/** `POST /containers/{id}/start`. Returns null when it was already running (304). */
+export function containerStart(engine: Engine, term: string): StartResult | null {
+  const c = getContainer(engine, term);
+  if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+  if (isRunning(c)) return null;
+  return startContainer(engine, c);
+}
+
+export function startContainer(engine: Engine, c: ContainerRecord): StartResult {
+  const mode = c.hostConfig.networkMode;
+  if (mode.startsWith('container:')) {
+    const target = findContainer(engine, mode.slice(10));
+    if (!isRunning(target)) throw conflict(`cannot join network of a non running container: ${target.id}`);
+  } else {
+    const netName = mode === 'default' ? 'bridge' : mode;
+    const hasModeEndpoint = c.endpoints.some((ep) => networkById(engine, ep.networkId)?.name === netName);
+    if (!hasModeEndpoint && c.endpoints.length === 0) {
+      const nw = tryFindNetwork(engine, netName);
+      if (!nw) throw notFound(`network ${netName} not found`);
+      attachFromConfig(engine, c, nw, {});
+    }
+  }
+  for (const ep of c.endpoints) {
+    const nw = networkById(engine, ep.networkId);
+    if (!nw) throw notFound(`network ${ep.networkId} not found`);
+    if ((ep.ipamIpv4 || ep.ipamIpv6) && !isUserDefined(nw)) {
+      if (nw.name === 'bridge') {
+        // `docker run --ip` on the default bridge is silently ignored.
+        delete ep.ipamIpv4;
+        delete ep.ipamIpv6;
+      } else throw badRequest('user specified IP address is supported on user defined networks only');
+    }
+    if (nw.scope === 'swarm' && !nw.attachable) {
+      throw serverError(
+        `Could not attach to network ${nw.name}: rpc error: code = PermissionDenied desc = network ${nw.name} not manually attachable`,
+      );
+    }
+  }
+  for (const ep of c.endpoints) {
+    const nw = networkById(engine, ep.networkId)!;
+    if ((ep.ipamIpv4 || ep.ipamIpv6) && !nw.userSubnet) {
+      throw badRequest(
+        'user specified IP address is supported only when connecting to networks with user configured subnets',
+      );
+    }
+    if (ep.ipamIpv4 && !inSubnets(nw, ep.ipamIpv4)) {
+      throw badRequest(`Invalid address ${ep.ipamIpv4}: It does not belong to any of this network's subnets`);
+    }
+  }
+  // Interface names: the network mode's network is eth0, the others follow in attach order.
+  const netName = mode === 'default' ? 'bridge' : mode;
+  const ordered = [
+    ...c.endpoints.filter((ep) => networkById(engine, ep.networkId)?.name === netName),
+    ...c.endpoints.filter((ep) => networkById(engine, ep.networkId)?.name !== netName),
+  ];
+  c.nextEth = 0;
+  for (const ep of ordered) {
+    const nw = networkById(engine, ep.networkId)!;
+    if (isAddressed(nw)) ep.ifName = `eth${c.nextEth++}`;
+  }
+  const activated: EndpointRecord[] = [];
+  try {
+    for (const ep of c.endpoints) {
+      const nw = networkById(engine, ep.networkId)!;
+      activateEndpoint(engine, ep, nw);
+      activated.push(ep);
+      if (isUserDefined(nw) && isAddressed(nw)) addDefaultAliases(c, ep);
+    }
+    c.sandboxId ??= engine.ids.hex64();
+    bindPorts(engine, c);
+  } catch (e) {
+    for (const ep of activated) deactivateEndpoint(ep);
+    c.boundPorts = {};
+    throw e;
+  }
+  return runMainProcess(engine, c);
+}
+
+function inSubnets(nw: NetworkRecord, ip: string): boolean {
+  const parsed = parseIp(ip);
+  if (!parsed) return false;
+  return nw.ipam.some((cfg) => {
+    const [base, prefix] = cfg.subnet.split('/');
+    const b = parseIp(base ?? '');
+    if (!b || b.v6 !== parsed.v6) return false;
+    const bits = BigInt((parsed.v6 ? 128 : 32) - Number(prefix));
+    return b.addr >> bits === parsed.addr >> bits;
+  });
+}
+
+/** Docker adds the short ID and the hostname to the aliases of a user-defined network endpoint. */
+function addDefaultAliases(c: ContainerRecord, ep: EndpointRecord): void {
+  const shortId = c.id.slice(0, 12);
+  if (!ep.aliases.includes(shortId)) ep.aliases.push(shortId);
+  if (!ep.aliases.includes(c.hostname)) ep.aliases.push(c.hostname);
+}
+
+export function networkById(engine: Engine, id: string): NetworkRecord | undefined {
+  return engine.state.networks.find((n) => n.id === id);
+}
+
+/** Host addresses a port can be bound on. */
+function hostAddresses(engine: Engine): Set<string> {
+  const set = new Set(['0.0.0.0', '', '127.0.0.1', '::', engine.state.daemon.hostIp]);
+  for (const nw of engine.state.networks) for (const cfg of nw.ipam) if (cfg.gateway) set.add(cfg.gateway);
+  return set;
+}
+
+function bindPorts(engine: Engine, c: ContainerRecord): void {
+  c.boundPorts = {};
+  const mode = c.hostConfig.networkMode;
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
+  const nets = c.endpoints.map((ep) => networkById(engine, ep.networkId)).filter(Boolean) as NetworkRecord[];
+  const exposedOnly = nets.length > 0 && nets.every((n) => n.internal);
+  const wanted: Record<string, PortBinding[]> = {};
+  for (const p of c.exposedPorts) wanted[p] = [];
+  for (const [p, list] of Object.entries(c.hostConfig.portBindings)) wanted[p] = list.map((b) => ({ ...b }));
+  if (c.hostConfig.publishAllPorts) {
+    for (const p of c.exposedPorts) if (!wanted[p]!.length) wanted[p] = [{ hostIp: '', hostPort: '' }];
+  }
+  const endpointId = c.endpoints[0]?.endpointId ?? '';
+  const addrs = hostAddresses(engine);
+  const result: Record<string, PortBinding[]> = {};
+  for (const port of Object.keys(wanted).sort()) {
+    const proto = port.split('/')[1] ?? 'tcp';
+    const bindings = exposedOnly ? [] : wanted[port]!;
+    result[port] = [];
+    for (const b of bindings) {
+      const ip = b.hostIp || '0.0.0.0';
+      if (!addrs.has(ip)) {
+        throw serverError(
+          `driver failed programming external connectivity on endpoint ${c.name} (${endpointId}): Error starting userland proxy: listen ${proto}4 ${ip}:${port.split('/')[0]}: bind: cannot assign requested address`,
+        );
+      }
+      let hostPort = b.hostPort;
+      if (hostPort === '' || hostPort === '0') hostPort = String(nextDynamicPort(engine, ip, proto));
+      if (portTaken(engine, ip, hostPort, proto)) {
+        throw serverError(
+          `driver failed programming external connectivity on endpoint ${c.name} (${endpointId}): Bind for ${ip}:${hostPort} failed: port is already allocated`,
+        );
+      }
+      result[port].push({ hostIp: ip, hostPort });
+      // Bound immediately so a second binding of the same container conflicts too.
+      c.boundPorts = result;
+    }
+  }
+  c.boundPorts = result;
+}
+
+function portTaken(engine: Engine, ip: string, port: string, proto: string): boolean {
+  for (const other of engine.state.containers) {
+    if (!isRunning(other) && other.boundPorts === undefined) continue;
+    for (const [p, list] of Object.entries(other.boundPorts ?? {})) {
+      if ((p.split('/')[1] ?? 'tcp') !== proto) continue;
+      for (const b of list) {
+        if (b.hostPort === port && (b.hostIp === ip || b.hostIp === '0.0.0.0' || ip === '0.0.0.0'))
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Docker's port allocator: from 32768 upwards, continuing after the last one handed out. */
+function nextDynamicPort(engine: Engine, ip: string, proto: string): number {
+  const d = engine.state.daemon;
+  let port = d.nextDynamicPort ?? 32768;
+  for (let i = 0; i < 28232; i++) {
+    if (port > 60999) port = 32768;
+    if (!portTaken(engine, ip, String(port), proto)) {
+      d.nextDynamicPort = port + 1;
+      return port;
+    }
+    port++;
+  }
+  throw serverError('no available ports');
+}
+
+/** `POST /containers/{id}/stop`: SIGTERM, then SIGKILL after the timeout. Null when not running (304). */
+export function containerStop(engine: Engine, term: string): boolean {
+  const c = getContainer(engine, term);
+  if (!isRunning(c)) return false;
+  const code = c.stopSignal === 'SIGKILL' ? 137 : termCode(c);
+  exitedContainer(engine, c, code);
+  if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+  return true;
+}
+
+function termCode(c: ContainerRecord): number {
+  // The main program's reaction to SIGTERM, recorded when it started (see main-process.ts).
+  return c.termExitCode ?? 137;
+}
+
+const SIGNALS: Record<string, number> = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  KILL: 9,
+  USR1: 10,
+  USR2: 12,
+  TERM: 15,
+  STOP: 19,
+};
+
+/** `POST /containers/{id}/kill`. */
+export function containerKill(engine: Engine, term: string, signal = 'KILL'): void {
+  let c: ContainerRecord;
+  try {
+    c = getContainer(engine, term);
+  } catch (e) {
+    if (e instanceof EngineError)
+      throw new EngineError(e.status, `Cannot kill container: ${term}: ${e.message}`);
+    throw e;
+  }
+  const sigName = signal.toUpperCase().replace(/^SIG/, '');
+  const sigNum = /^\d+$/.test(sigName) ? Number(sigName) : SIGNALS[sigName];
+  if (sigNum === undefined) throw badRequest(`Invalid signal: ${signal}`);
+  if (!isRunning(c)) {
+    throw conflict(`Cannot kill container: ${term}: Container ${c.id} is not running`);
+  }
+  if (sigNum === 9) {
+    exitedContainer(engine, c, 137);
+  } else if (sigNum === 15 || sigNum === 2 || sigNum === 1) {
+    const code = termCode(c);
+    // PID 1 without a handler ignores catchable signals.
+    if (code !== 137) exitedContainer(engine, c, code);
+    else return;
+  } else return;
+  if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+}
+
+export function containerPause(engine: Engine, term: string): void {
+  const c = getContainer(engine, term);
+  if (c.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
+  if (!isRunning(c)) throw conflict(`Container ${c.id} is not running`);
+  c.status = 'paused';
+}
+
+export function containerUnpause(engine: Engine, term: string): void {
+  const c = getContainer(engine, term);
+  if (c.status !== 'paused') throw serverError(`Container ${c.id} is not paused`);
+  c.status = 'running';
+}
+
+/** `POST /containers/{id}/restart`: stop (if running) and start; the same address comes back. */
+export function containerRestart(engine: Engine, term: string): StartResult {
+  const c = getContainer(engine, term);
+  if (isRunning(c)) exitedContainer(engine, c, termCode(c));
+  return startContainer(engine, c);
+}
+
+/** `DELETE /containers/{id}`. */
+export function containerRemove(engine: Engine, term: string, force = false): void {
+  const c = getContainer(engine, term);
+  if (isRunning(c)) {
+    if (!force) {
+      if (c.status === 'paused') {
+        throw conflict(
+          `You cannot remove a paused container ${c.id}. Unpause and then stop the container before attempting removal or force remove`,
+        );
+      }
+      throw conflict(
+        `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
+      );
+    }
+    exitedContainer(engine, c, 137);
+  }
+  removeContainerRecord(engine, c);
+}
+
+export function removeContainerRecord(engine: Engine, c: ContainerRecord): void {
+  for (const ep of c.endpoints) deactivateEndpoint(ep);
+  engine.state.containers = engine.state.containers.filter((x) => x !== c);
+}
+
+/** `POST /containers/{id}/rename`. */
+export function containerRename(engine: Engine, term: string, newName: string): void {
+  const c = getContainer(engine, term);
+  const name = newName.startsWith('/') ? newName.slice(1) : newName;
+  if (!VALID_CONTAINER_NAME.test(name)) {
+    throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  if (name === c.name) throw badRequest('Renaming a container with the same name as its current name');
+  const holder = engine.state.containers.find((x) => x.name === name);
+  if (holder) throw conflict(`Error when allocating new name: ${conflictText(name, holder)}`);
+  const old = c.name;
+  c.name = name;
+  // Links naming the container follow the new name.
+  for (const other of engine.state.containers) {
+    other.hostConfig.links = other.hostConfig.links.map((l) =>
+      l.replace(new RegExp(`^/${old}:`), `/${name}:`),
+    );
+  }
+}
+
+/** `POST /containers/{id}/wait`: the exit code (a running container is waited for until it ends). */
+export function containerWait(engine: Engine, term: string): number {
+  const c = getContainer(engine, term);
+  if (isRunning(c) && c.exitAtMs !== undefined) {
+    exitedContainer(engine, c, 0);
+    if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+  }
+  return c.exitCode;
+}
+
+/** `POST /containers/prune`: removes stopped containers, newest first. */
+export function containersPrune(engine: Engine): string[] {
+  settleContainers(engine);
+  const removed: string[] = [];
+  const stopped = engine.state.containers.filter((c) => !isRunning(c));
+  for (const c of [...stopped].reverse()) {
+    removeContainerRecord(engine, c);
+    removed.push(c.id);
+  }
+  return removed;
+}
+
+export { EngineError };

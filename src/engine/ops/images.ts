@@ -1,0 +1,335 @@
+/**
+ * Image operations: references parsed as docker/distribution does, the local image store
+ * (seeded with the sandbox's `alpine:latest`), pulls from the simulated registry, tag, remove,
+ * prune.
+ */
+
+import type { Engine } from '../engine.ts';
+import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
+import { CATALOG, type CatalogImage, catalogFor, catalogImage } from '../images/catalog.ts';
+import type { ImageRecord } from '../model/state.ts';
+
+export interface ImageRef {
+  /** `alpine`, `myrepo/app`, `registry:5000/x` (familiar form, no `docker.io/library/`). */
+  repo: string;
+  tag: string;
+  digest: string;
+}
+
+export class BadReference extends Error {}
+
+const NAME_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** `reference.ParseNormalizedNamed` with the CLI's messages; tag defaults to latest. */
+export function parseReference(text: string): ImageRef {
+  let rest = text;
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!/^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) throw new BadReference('invalid reference format');
+  }
+  let tag = '';
+  const lastColon = rest.lastIndexOf(':');
+  const lastSlash = rest.lastIndexOf('/');
+  if (lastColon > lastSlash) {
+    tag = rest.slice(lastColon + 1);
+    rest = rest.slice(0, lastColon);
+    if (!TAG.test(tag)) throw new BadReference('invalid reference format');
+  }
+  if (rest === '') throw new BadReference('invalid reference format');
+  const parts = rest.split('/');
+  const hasDomain =
+    parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost');
+  const path = hasDomain ? parts.slice(1) : parts;
+  for (const p of path) {
+    if (!NAME_COMPONENT.test(p)) {
+      if (NAME_COMPONENT.test(p.toLowerCase()))
+        throw new BadReference('invalid reference format: repository name must be lowercase');
+      throw new BadReference('invalid reference format');
+    }
+  }
+  let repo = rest;
+  if (repo.startsWith('docker.io/')) repo = repo.slice('docker.io/'.length);
+  if (repo.startsWith('library/')) repo = repo.slice('library/'.length);
+  return { repo, tag: tag || (digest ? '' : 'latest'), digest };
+}
+
+export const familiar = (ref: ImageRef) => (ref.tag ? `${ref.repo}:${ref.tag}` : `${ref.repo}@${ref.digest}`);
+
+/** The local images; a fresh sandbox gets `alpine:latest`, built when the sandbox started. */
+export function localImages(engine: Engine): ImageRecord[] {
+  const state = engine.state;
+  if (!state.daemon.imagesSeeded) {
+    state.daemon.imagesSeeded = true;
+    if (!state.images.some((i) => i.catalog === 'alpine')) {
+      const alpine = catalogImage('alpine')!;
+      state.images.push({
+        id: alpine.id,
+        repoTags: ['alpine:latest'],
+        repoDigests: [],
+        created: state.daemon.started,
+        size: alpine.size,
+        catalog: 'alpine',
+        parent: '',
+      });
+    }
+  }
+  return state.images;
+}
+
+/** `GetImage`: a full or short image ID, or a reference (tag defaults to latest). */
+export function findImage(engine: Engine, term: string): ImageRecord | null {
+  const images = localImages(engine);
+  const bare = term.startsWith('sha256:') ? term.slice(7) : term;
+  if (/^[a-f0-9]{64}$/.test(bare)) {
+    const byId = images.find((i) => i.id === `sha256:${bare}`);
+    if (byId) return byId;
+  }
+  let ref: ImageRef | null = null;
+  try {
+    ref = parseReference(term);
+  } catch {
+    ref = null;
+  }
+  if (ref) {
+    const name = familiar(ref);
+    const byRef = ref.tag
+      ? images.find((i) => i.repoTags.includes(name))
+      : images.find((i) => i.repoDigests.includes(`${ref!.repo}@${ref!.digest}`));
+    if (byRef) return byRef;
+  }
+  if (/^[a-f0-9]{1,64}$/.test(bare) && !term.includes(':')) {
+    const byPrefix = images.filter((i) => i.id.slice(7).startsWith(bare));
+    if (byPrefix.length === 1) return byPrefix[0]!;
+  }
+  return null;
+}
+
+/** The image `term` names or Docker's 404, worded as the daemon does for most endpoints. */
+export function getImage(engine: Engine, term: string): ImageRecord {
+  const img = findImage(engine, term);
+  if (img) return img;
+  throw notFound(`No such image: ${normalizedForError(term)}`);
+}
+
+function normalizedForError(term: string): string {
+  try {
+    return familiar(parseReference(term));
+  } catch {
+    return term;
+  }
+}
+
+export function imageCatalog(img: ImageRecord): CatalogImage {
+  return catalogFor(img.catalog);
+}
+
+/** The registry's answer for a reference: the catalog image, or Docker Hub's denial. */
+export function registryLookup(ref: ImageRef): CatalogImage {
+  const img = catalogImage(ref.repo);
+  if (!img) {
+    throw notFound(
+      `pull access denied for ${ref.repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
+    );
+  }
+  if (ref.tag && !img.tags.includes(ref.tag)) {
+    throw notFound(`manifest for ${ref.repo}:${ref.tag} not found: manifest unknown: manifest unknown`);
+  }
+  return img;
+}
+
+export interface PullResult {
+  lines: string[];
+  image: ImageRecord;
+}
+
+/** `POST /images/create`: the progress lines Docker prints without a terminal, then the image. */
+export function pullImage(engine: Engine, ref: ImageRef): PullResult {
+  const cat = registryLookup(ref);
+  const name = familiar(ref);
+  const images = localImages(engine);
+  const tagLine = ref.tag
+    ? `${ref.tag}: Pulling from ${libraryPath(ref.repo)}`
+    : `${ref.digest}: Pulling from ${libraryPath(ref.repo)}`;
+  const existing = images.find((i) => i.catalog === cat.repo && i.id === cat.id);
+  const repoDigest = `${ref.repo}@${cat.digest}`;
+  if (existing && existing.repoTags.includes(name)) {
+    return {
+      lines: [tagLine, `Digest: ${cat.digest}`, `Status: Image is up to date for ${name}`],
+      image: existing,
+    };
+  }
+  const lines = [tagLine];
+  if (!existing) {
+    for (const l of cat.layers) lines.push(`${l}: Pulling fs layer`);
+    for (const l of cat.layers.slice(1)) lines.push(`${l}: Waiting`);
+    for (const l of cat.layers) lines.push(`${l}: Verifying Checksum`, `${l}: Download complete`);
+    for (const l of cat.layers) lines.push(`${l}: Pull complete`);
+  } else {
+    for (const l of cat.layers) lines.push(`${l}: Already exists`);
+  }
+  lines.push(`Digest: ${cat.digest}`, `Status: Downloaded newer image for ${name}`);
+  let image = existing;
+  if (!image) {
+    image = {
+      id: cat.id,
+      repoTags: [],
+      repoDigests: [],
+      created: cat.created ?? engine.state.daemon.started,
+      size: cat.size,
+      catalog: cat.repo,
+      parent: '',
+    };
+    images.push(image);
+  }
+  if (ref.tag) addTag(engine, image, name);
+  if (!image.repoDigests.includes(repoDigest)) image.repoDigests.push(repoDigest);
+  return { lines, image };
+}
+
+function libraryPath(repo: string): string {
+  return repo.includes('/') ? repo : `library/${repo}`;
+}
+
+/** Moves `name` to `image` (a tag names one image at a time). */
+function addTag(engine: Engine, image: ImageRecord, name: string): void {
+  for (const other of localImages(engine)) {
+    if (other !== image) other.repoTags = other.repoTags.filter((t) => t !== name);
+  }
+  if (!image.repoTags.includes(name)) image.repoTags.push(name);
+  image.repoTags.sort();
+  dropDangling(engine);
+}
+
+function dropDangling(engine: Engine): void {
+  // An image left without tags, digests or containers is kept as <none> by Docker; ours only
+  // come from the catalog, so an untagged one stays listed as dangling.
+  void engine;
+}
+
+/** `POST /images/{name}/tag`. */
+export function tagImage(engine: Engine, source: string, target: string): void {
+  const img = findImage(engine, source);
+  if (!img) throw notFound(`No such image: ${normalizedForError(source)}`);
+  let ref: ImageRef;
+  try {
+    ref = parseReference(target);
+  } catch (e) {
+    throw badRequest((e as Error).message);
+  }
+  addTag(engine, img, familiar(ref));
+}
+
+/** `DELETE /images/{name}`: the Untagged/Deleted lines. */
+export function removeImage(engine: Engine, term: string, force = false): string[] {
+  const img = findImage(engine, term);
+  if (!img) throw notFound(`No such image: ${normalizedForError(term)}`);
+  const users = engine.state.containers.filter((c) => c.imageId === img.id);
+  const byId = img.id === term || img.id.slice(7).startsWith(term.replace(/^sha256:/, ''));
+  let name = '';
+  try {
+    name = familiar(parseReference(term));
+  } catch {
+    name = '';
+  }
+  const out: string[] = [];
+  if (!byId && img.repoTags.includes(name)) {
+    if (img.repoTags.length > 1 || force) {
+      img.repoTags = img.repoTags.filter((t) => t !== name);
+      out.push(`Untagged: ${name}`);
+      if (img.repoTags.length > 0 || users.length > 0) return out;
+      return [...out, ...deleteImage(engine, img)];
+    }
+    if (users.length > 0) {
+      const user = users[0]!;
+      throw conflict(
+        `conflict: unable to remove repository reference "${name}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${img.id.slice(7, 19)}`,
+      );
+    }
+    img.repoTags = [];
+    out.push(`Untagged: ${name}`);
+    return [...out, ...deleteImage(engine, img)];
+  }
+  if (users.length > 0 && !force) {
+    const running = users.find((c) => c.status === 'running');
+    const user = running ?? users[0]!;
+    throw conflict(
+      `conflict: unable to delete ${img.id.slice(7, 19)} (${running ? 'cannot be forced' : 'must be forced'}) - image is being used by ${running ? 'running' : 'stopped'} container ${user.id.slice(0, 12)}`,
+    );
+  }
+  if (img.repoTags.length > 1 && !force) {
+    throw conflict(
+      `conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+    );
+  }
+  for (const t of img.repoTags) out.push(`Untagged: ${t}`);
+  for (const d of img.repoDigests) out.push(`Untagged: ${d}`);
+  img.repoTags = [];
+  return [...out, ...deleteImage(engine, img)];
+}
+
+function deleteImage(engine: Engine, img: ImageRecord): string[] {
+  const out: string[] = [];
+  for (const d of img.repoDigests) out.push(`Untagged: ${d}`);
+  engine.state.images = engine.state.images.filter((i) => i !== img);
+  out.push(`Deleted: ${img.id}`);
+  const cat = imageCatalog(img);
+  for (const l of cat.layers) out.push(`Deleted: sha256:${l}${img.id.slice(19, 71)}`);
+  return out;
+}
+
+/** `POST /images/prune`: without `all`, only dangling images (untagged), none here normally. */
+export function pruneImages(engine: Engine, all: boolean): { deleted: string[]; reclaimed: number } {
+  const deleted: string[] = [];
+  let reclaimed = 0;
+  for (const img of [...localImages(engine)]) {
+    const used = engine.state.containers.some((c) => c.imageId === img.id);
+    if (used) continue;
+    if (!all && img.repoTags.length > 0) continue;
+    for (const t of img.repoTags) deleted.push(`untagged: ${t}`);
+    for (const d of img.repoDigests) deleted.push(`untagged: ${d}`);
+    img.repoTags = [];
+    img.repoDigests = [];
+    engine.state.images = engine.state.images.filter((i) => i !== img);
+    deleted.push(`deleted: ${img.id}`);
+    reclaimed += img.size;
+  }
+  return { deleted, reclaimed };
+}
+
+/** `GET /images/json` filters: reference, dangling, label (labels are empty here), before, since. */
+export function listImages(engine: Engine, filters: Record<string, string[]> = {}): ImageRecord[] {
+  for (const key of Object.keys(filters)) {
+    if (!['reference', 'dangling', 'label', 'before', 'since'].includes(key))
+      throw badRequest(`Invalid filter '${key}'`);
+  }
+  return localImages(engine).filter((img) => {
+    if (filters.dangling?.length) {
+      const want = filters.dangling.includes('true') || filters.dangling.includes('1');
+      if (want !== (img.repoTags.length === 0)) return false;
+    }
+    if (filters.reference?.length) {
+      if (!img.repoTags.some((t) => filters.reference!.some((r) => referenceMatches(t, r)))) return false;
+    }
+    if (filters.label?.length) return false;
+    return true;
+  });
+}
+
+/** Docker's `reference=` filter: path.Match on the familiar name, or name:tag. */
+export function referenceMatches(repoTag: string, pattern: string): boolean {
+  const colon = repoTag.lastIndexOf(':');
+  const repo = repoTag.slice(0, colon);
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
+  return re.test(repo) || re.test(repoTag);
+}
+
+export { CATALOG, EngineError };

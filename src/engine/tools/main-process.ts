@@ -1,0 +1,209 @@
+/**
+ * Running programs in containers: the main process at start (which either ends at once, with
+ * its output in the logs, or keeps the container running) and `docker exec` processes.
+ */
+import type { Engine } from '../engine.ts';
+import { conflict, EngineError } from '../errors.ts';
+import type { ContainerRecord } from '../model/state.ts';
+import { deactivateEndpoint } from '../ops/endpoints.ts';
+import { linkEntries } from './netinfo.ts';
+import type { Proc, ProcResult } from './process.ts';
+import { lookupExecutable, runProgram } from './programs.ts';
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The environment Docker gives a process: PATH, HOSTNAME, TERM with a tty, links, config, HOME. */
+export function processEnv(engine: Engine, c: ContainerRecord, tty: boolean, extra: string[] = []): string[] {
+  const env: string[] = [];
+  const has = (k: string, list: string[]) => list.some((e) => e.startsWith(`${k}=`));
+  if (!has('PATH', c.env)) env.push(DEFAULT_PATH);
+  env.push(`HOSTNAME=${c.hostname}`);
+  if (tty) env.push('TERM=xterm');
+  for (const link of linkEntries(engine, c)) {
+    const alias = link.alias.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    env.push(`${alias}_NAME=/${c.name}/${link.alias}`);
+    for (const e of link.target.env) {
+      const [k, ...v] = e.split('=');
+      if (k === 'HOME' || k === 'PATH') continue;
+      env.push(`${alias}_ENV_${k}=${v.join('=')}`);
+    }
+  }
+  const merged = [...env];
+  for (const e of [...c.env, ...extra]) {
+    const k = e.split('=')[0]!;
+    if (!e.includes('=')) continue;
+    const i = merged.findIndex((x) => x.split('=')[0] === k);
+    if (i >= 0) merged[i] = e;
+    else merged.push(e);
+  }
+  if (!has('HOME', merged)) merged.push('HOME=/root');
+  return merged;
+}
+
+/** The error `runc` reports when argv[0] cannot be executed, and the CLI's exit code for it. */
+export function execFailure(
+  engine: Engine,
+  c: ContainerRecord,
+  argv0: string,
+  cwd: string,
+): { text: string; code: number } | null {
+  const found = lookupExecutable({ engine, container: c, cwd }, argv0);
+  switch (found.kind) {
+    case 'ok':
+      return null;
+    case 'notfound':
+      return { text: `exec: "${argv0}": executable file not found in $PATH`, code: 127 };
+    case 'denied':
+      return { text: `exec: "${argv0}": permission denied`, code: 126 };
+    case 'nofile':
+      return { text: `exec: "${argv0}": stat ${argv0}: no such file or directory`, code: 127 };
+  }
+}
+
+/** Ends the main process: the container exits with `code` and gives its addresses back. */
+export function exitedContainer(engine: Engine, c: ContainerRecord, code: number): void {
+  c.status = 'exited';
+  c.exitCode = code;
+  c.pid = 0;
+  c.finishedAt = engine.now();
+  c.boundPorts = {};
+  delete c.listeners;
+  delete c.exitAtMs;
+  delete c.termExitCode;
+  for (const ep of c.endpoints) deactivateEndpoint(ep);
+}
+
+export interface MainResult {
+  output: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
+  exitCode: number | null;
+  removed: boolean;
+}
+
+/** Starts the main process of a container whose network is ready. */
+export function runMainProcess(engine: Engine, c: ContainerRecord): MainResult {
+  const argv = [c.path, ...c.args].filter((_, i) => i > 0 || c.path !== '');
+  const cwd = c.workingDir || '/';
+  const failure = argv.length
+    ? execFailure(engine, c, argv[0]!, cwd)
+    : { text: 'no command specified', code: 125 };
+  if (failure) {
+    for (const ep of c.endpoints) deactivateEndpoint(ep);
+    c.boundPorts = {};
+    const err = new EngineError(
+      400,
+      `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${failure.text}: unknown`,
+    );
+    (err as EngineError & { runExitCode?: number }).runExitCode = failure.code;
+    throw err;
+  }
+  c.status = 'running';
+  c.pid = 1000 + engine.ids.int(60000);
+  c.startedAt = engine.now();
+  c.exitCode = 0;
+  c.listeners = [];
+  const output: MainResult['output'] = [];
+  const proc: Proc = {
+    engine,
+    container: c,
+    argv,
+    env: processEnv(engine, c, c.tty),
+    cwd,
+    user: c.user,
+    stdin: '',
+    main: true,
+    out: (text) => output.push({ stream: 'stdout', text }),
+    err: (text) => output.push({ stream: 'stderr', text }),
+  };
+  const result = runProgram(proc);
+  for (const o of output) {
+    for (const line of splitLines(o.text)) c.logs.push({ stream: o.stream, text: line, time: c.startedAt });
+  }
+  if ('daemon' in result) {
+    c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
+    if (result.daemon.termCode !== null) c.termExitCode = result.daemon.termCode;
+    if (result.daemon.exitAfterMs !== undefined) c.exitAtMs = engine.nowMs() + result.daemon.exitAfterMs;
+    return { output, exitCode: null, removed: false };
+  }
+  exitedContainer(engine, c, result.code);
+  let removed = false;
+  if (c.hostConfig.autoRemove) {
+    engine.state.containers = engine.state.containers.filter((x) => x !== c);
+    removed = true;
+  }
+  return { output, exitCode: result.code, removed };
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => `${l}\n`);
+}
+
+export interface ExecOptions {
+  env?: string[];
+  workdir?: string;
+  user?: string;
+  tty?: boolean;
+  detach?: boolean;
+  stdin?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Interleaved, as a terminal shows them. */
+  combined: string;
+  exitCode: number;
+}
+
+/** `docker exec`: the container must be running and not paused; the program must exist. */
+export function execInContainer(
+  engine: Engine,
+  c: ContainerRecord,
+  argv: string[],
+  opts: ExecOptions = {},
+): ExecResult {
+  if (c.status === 'paused') throw conflict(`Container ${c.id} is paused, unpause the container before exec`);
+  if (c.status !== 'running') throw conflict(`Container ${c.id} is not running`);
+  for (const link of c.hostConfig.links) {
+    const m = /^\/([^:]+):(.+)$/.exec(link);
+    const target = m ? engine.state.containers.find((x) => x.name === m[1]) : undefined;
+    if (m && (!target || target.status !== 'running')) {
+      throw conflict(`Cannot link to a non running container: /${m[1]} AS ${m[2]}`);
+    }
+  }
+  const cwd = opts.workdir || c.workingDir || '/';
+  const failure = execFailure(engine, c, argv[0] ?? '', cwd);
+  if (failure) {
+    const text = `OCI runtime exec failed: exec failed: unable to start container process: ${failure.text}: unknown\n`;
+    return { stdout: text, stderr: '', combined: text, exitCode: 126 };
+  }
+  let stdout = '';
+  let stderr = '';
+  let combined = '';
+  const proc: Proc = {
+    engine,
+    container: c,
+    argv,
+    env: processEnv(engine, c, Boolean(opts.tty), opts.env ?? []),
+    cwd,
+    user: opts.user ?? c.user,
+    stdin: opts.stdin ?? '',
+    main: false,
+    out: (t) => {
+      stdout += t;
+      combined += t;
+    },
+    err: (t) => {
+      stderr += t;
+      combined += t;
+    },
+  };
+  const result: ProcResult = runProgram(proc);
+  if ('daemon' in result) {
+    // A server started by exec serves until the container stops.
+    c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
+    return { stdout, stderr, combined, exitCode: 0 };
+  }
+  return { stdout, stderr, combined, exitCode: result.code };
+}

@@ -1,0 +1,313 @@
+/**
+ * What a running container sees of the network, derived from the model: its interfaces and
+ * routes, its /etc/hosts and /etc/resolv.conf, name resolution (hosts file, then Docker's
+ * embedded DNS on user-defined networks) and whether a packet to an address arrives.
+ */
+import type { Engine } from '../engine.ts';
+import { broadcastOf, formatIp, networkOf, parseCidr, parseIp } from '../ipam.ts';
+import type { ContainerRecord, EndpointRecord, ListenerRecord, NetworkRecord } from '../model/state.ts';
+
+export interface Iface {
+  name: string;
+  index: number;
+  peer: number;
+  mac: string;
+  ipv4: string;
+  prefix: number;
+  ipv6: string;
+  ipv6Prefix: number;
+  gateway: string;
+  network: NetworkRecord;
+  endpoint: EndpointRecord;
+}
+
+const netById = (engine: Engine, id: string) => engine.state.networks.find((n) => n.id === id);
+
+/** The container that owns the network namespace (`--network container:x` shares x's). */
+export function netnsOwner(engine: Engine, c: ContainerRecord): ContainerRecord {
+  const mode = c.hostConfig.networkMode;
+  if (!mode.startsWith('container:')) return c;
+  const t = mode.slice(10);
+  const target = engine.state.containers.find((o) => o.id === t || o.name === t || o.id.startsWith(t));
+  return target && target !== c ? netnsOwner(engine, target) : c;
+}
+
+export function isHostMode(engine: Engine, c: ContainerRecord): boolean {
+  return netnsOwner(engine, c).hostConfig.networkMode === 'host';
+}
+
+export function interfaces(engine: Engine, c: ContainerRecord): Iface[] {
+  const owner = netnsOwner(engine, c);
+  const out: Iface[] = [];
+  for (const ep of owner.endpoints) {
+    const nw = netById(engine, ep.networkId);
+    if (!nw || !ep.ifName || !ep.ipv4) continue;
+    out.push({
+      name: ep.ifName,
+      index: ep.ifIndex ?? 0,
+      peer: (ep.ifIndex ?? 0) + 1,
+      mac: ep.mac,
+      ipv4: ep.ipv4,
+      prefix: ep.ipv4Prefix,
+      ipv6: ep.ipv6,
+      ipv6Prefix: ep.ipv6Prefix,
+      gateway: ep.gateway || defaultGateway(nw),
+      network: nw,
+      endpoint: ep,
+    });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** Containers get a route via the subnet's first address even when the network shows no Gateway. */
+function defaultGateway(nw: NetworkRecord): string {
+  const v4 = nw.ipam.find((cfg) => !cfg.subnet.includes(':'));
+  if (!v4) return '';
+  if (v4.gateway) return v4.gateway;
+  const cidr = parseCidr(v4.subnet);
+  return cidr ? formatIp(networkOf(cidr) + 1n, false) : '';
+}
+
+/** The interface of the default route: non-internal networks first, then by network name. */
+export function defaultRouteIface(ifaces: Iface[]): Iface | undefined {
+  return [...ifaces].sort((a, b) => {
+    if (a.network.internal !== b.network.internal) return a.network.internal ? 1 : -1;
+    return a.network.name < b.network.name ? -1 : a.network.name > b.network.name ? 1 : 0;
+  })[0];
+}
+
+export function subnetOf(iface: Iface): string {
+  const cidr = parseCidr(`${iface.ipv4}/${iface.prefix}`)!;
+  return `${formatIp(networkOf(cidr), false)}/${iface.prefix}`;
+}
+
+export function broadcast(iface: Iface): string {
+  return formatIp(broadcastOf(parseCidr(`${iface.ipv4}/${iface.prefix}`)!), false);
+}
+
+const HOSTS_HEAD = [
+  '127.0.0.1\tlocalhost',
+  '::1\tlocalhost ip6-localhost ip6-loopback',
+  'fe00::0\tip6-localnet',
+  'ff00::0\tip6-mcastprefix',
+  'ff02::1\tip6-allnodes',
+  'ff02::2\tip6-allrouters',
+];
+
+/** /etc/hosts as the daemon writes it. */
+export function hostsFile(engine: Engine, c: ContainerRecord): string {
+  const owner = netnsOwner(engine, c);
+  if (owner.hostConfig.networkMode === 'host') {
+    return `${[...HOSTS_HEAD, `${engine.state.daemon.hostIp}\t${engine.state.daemon.hostname}`].join('\n')}\n`;
+  }
+  const lines = [...HOSTS_HEAD];
+  for (const h of c.hostConfig.extraHosts) {
+    const i = h.indexOf(':');
+    lines.push(`${h.slice(i + 1)}\t${h.slice(0, i)}`);
+  }
+  for (const link of linkEntries(engine, c)) lines.push(`${link.ip}\t${link.names.join(' ')}`);
+  const ifaces = interfaces(engine, owner);
+  const first = ifaces.find((i) => i.name === 'eth0') ?? ifaces[0];
+  if (first) {
+    const host = c.domainname ? `${c.hostname}.${c.domainname}\t${c.hostname}` : c.hostname;
+    lines.push(`${first.ipv4}\t${host}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Legacy links (`--link db:alias`): alias, the target's short ID and its name, at its bridge IP. */
+export function linkEntries(
+  engine: Engine,
+  c: ContainerRecord,
+): Array<{ ip: string; names: string[]; target: ContainerRecord; alias: string }> {
+  const out = [];
+  for (const link of c.hostConfig.links) {
+    const m = /^\/([^:]+):\/[^/]+\/(.+)$/.exec(link);
+    if (!m) continue;
+    const target = engine.state.containers.find((x) => x.name === m[1]);
+    if (!target) continue;
+    const ep = target.endpoints.find((e) => netById(engine, e.networkId)?.name === 'bridge');
+    const ip = ep?.ipv4 ?? '';
+    if (!ip) continue;
+    const names =
+      m[2] === target.name ? [m[2]!, target.id.slice(0, 12)] : [m[2]!, target.id.slice(0, 12), target.name];
+    out.push({ ip, names, target, alias: m[2]! });
+  }
+  return out;
+}
+
+/** Does the container use Docker's embedded DNS (127.0.0.11)? Only on user-defined networks. */
+export function usesEmbeddedDns(engine: Engine, c: ContainerRecord): boolean {
+  const owner = netnsOwner(engine, c);
+  const mode = owner.hostConfig.networkMode;
+  if (mode === 'host' || mode === 'none') return false;
+  return owner.endpoints.some((ep) => {
+    const nw = netById(engine, ep.networkId);
+    return nw !== undefined && !nw.predefined;
+  });
+}
+
+/** /etc/resolv.conf: the embedded DNS on user networks, else the host's copy or `--dns`. */
+export function resolvConf(engine: Engine, c: ContainerRecord): string {
+  const hc = c.hostConfig;
+  const lines: string[] = [];
+  if (hc.dnsSearch.length) lines.push(`search ${hc.dnsSearch.join(' ')}`);
+  if (usesEmbeddedDns(engine, c)) {
+    lines.push('nameserver 127.0.0.11');
+    lines.push(`options ${hc.dnsOptions.length ? hc.dnsOptions.join(' ') : 'ndots:0'}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const host = netnsOwner(engine, c).hostConfig.networkMode === 'host';
+  if (!hc.dns.length && !hc.dnsSearch.length && !hc.dnsOptions.length) {
+    // The sandbox host resolves through its own embedded DNS; containers get its copy without
+    // the loopback nameserver, which Docker replaces with public resolvers.
+    if (host) return 'nameserver 127.0.0.11\noptions ndots:0\n';
+    return 'options ndots:0\n\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n';
+  }
+  for (const ns of hc.dns.length ? hc.dns : host ? ['127.0.0.11'] : ['8.8.8.8', '8.8.4.4']) {
+    lines.push(`nameserver ${ns}`);
+  }
+  lines.push(`options ${hc.dnsOptions.length ? hc.dnsOptions.join(' ') : 'ndots:0'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Names from /etc/hosts. */
+function hostsLookup(engine: Engine, c: ContainerRecord, name: string): string | null {
+  for (const line of hostsFile(engine, c).split('\n')) {
+    const [ip, ...names] = line.split(/\s+/);
+    if (ip && names.includes(name) && !ip.includes(':')) return ip;
+  }
+  return null;
+}
+
+/** Docker's embedded DNS: names, aliases and links on the user-defined networks `c` is on. */
+export function embeddedDnsLookup(engine: Engine, c: ContainerRecord, name: string): string | null {
+  const owner = netnsOwner(engine, c);
+  const lower = name.toLowerCase().replace(/\.$/, '');
+  for (const ep of owner.endpoints) {
+    const nw = netById(engine, ep.networkId);
+    if (!nw || nw.predefined || !ep.ipv4) continue;
+    // Links on this network resolve first (`--link` on user networks adds an alias for the caller).
+    for (const link of ep.links) {
+      const [target, alias] = link.split(':');
+      if ((alias ?? target)?.toLowerCase() === lower || target?.toLowerCase() === lower) {
+        const t = engine.state.containers.find((x) => x.name === target);
+        const tep = t?.endpoints.find((e) => e.networkId === nw.id && e.ipv4);
+        if (tep) return tep.ipv4;
+      }
+    }
+    for (const other of engine.state.containers) {
+      if (other.status !== 'running' && other.status !== 'paused') continue;
+      const oep = other.endpoints.find((e) => e.networkId === nw.id && e.ipv4);
+      if (!oep) continue;
+      const names = [other.name, ...oep.aliases, ...oep.dnsNames].map((n) => n.toLowerCase());
+      if (names.includes(lower)) return oep.ipv4;
+    }
+  }
+  return null;
+}
+
+export type Resolution = { ip: string } | { error: 'notfound' | 'timeout' };
+
+/** getaddrinfo as a container sees it: hosts file, then its nameservers. */
+export function resolve(engine: Engine, c: ContainerRecord, name: string): Resolution {
+  if (parseIp(name)) return { ip: name };
+  const fromHosts = hostsLookup(engine, c, name);
+  if (fromHosts) return { ip: fromHosts };
+  if (usesEmbeddedDns(engine, c)) {
+    const ip = embeddedDnsLookup(engine, c, name);
+    return ip ? { ip } : { error: 'notfound' };
+  }
+  // Public resolvers are out of reach from the sandbox.
+  return { error: 'timeout' };
+}
+
+export type Reach =
+  | { kind: 'ok'; target: ContainerRecord | null }
+  | { kind: 'unreachable' }
+  | { kind: 'lost' };
+
+/** Whether a packet from `c` to `ip` arrives, and at which container (null: a gateway or the host). */
+export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
+  if (ip.startsWith('127.')) return { kind: 'ok', target: c };
+  const owner = netnsOwner(engine, c);
+  if (owner.hostConfig.networkMode === 'host') {
+    if (ip === engine.state.daemon.hostIp) return { kind: 'ok', target: null };
+    const target = containerAt(engine, ip, null);
+    if (target) return { kind: 'ok', target };
+    for (const nw of engine.state.networks)
+      if (nw.ipam.some((cfg) => cfg.gateway === ip)) return { kind: 'ok', target: null };
+    return { kind: 'lost' };
+  }
+  const ifaces = interfaces(engine, owner);
+  if (ifaces.length === 0) return { kind: 'unreachable' };
+  for (const i of ifaces) {
+    if (i.ipv4 === ip) return { kind: 'ok', target: owner };
+    if (i.gateway === ip) return { kind: 'ok', target: null };
+    const cidr = parseCidr(subnetOf(i))!;
+    const parsed = parseIp(ip);
+    if (parsed && !parsed.v6 && parsed.addr >= networkOf(cidr) && parsed.addr <= broadcastOf(cidr)) {
+      const target = containerAt(engine, ip, i.network.id);
+      if (!target) return { kind: 'lost' };
+      // Default bridge with inter-container communication off drops container traffic.
+      if (i.network.options['com.docker.network.bridge.enable_icc'] === 'false') return { kind: 'lost' };
+      return { kind: 'ok', target };
+    }
+  }
+  const gw = defaultRouteIface(ifaces);
+  if (!gw) return { kind: 'unreachable' };
+  // Through the gateway: the sandbox host and other bridges' gateways answer; containers on other
+  // networks are isolated by Docker's iptables rules; internal networks have no way out.
+  if (gw.network.internal) return { kind: 'lost' };
+  if (ip === engine.state.daemon.hostIp) return { kind: 'ok', target: null };
+  return { kind: 'lost' };
+}
+
+function containerAt(engine: Engine, ip: string, networkId: string | null): ContainerRecord | null {
+  for (const other of engine.state.containers) {
+    if (other.status !== 'running') continue;
+    for (const ep of other.endpoints) {
+      if (ep.ipv4 === ip && (networkId === null || ep.networkId === networkId)) return other;
+    }
+  }
+  return null;
+}
+
+export type Connect =
+  | { kind: 'ok'; listener: ListenerRecord; server: ContainerRecord }
+  | { kind: 'refused' }
+  | { kind: 'timeout' }
+  | { kind: 'unreachable' };
+
+/** A TCP connection from `c` to ip:port. */
+export function connect(engine: Engine, c: ContainerRecord, ip: string, port: number): Connect {
+  const r = reach(engine, c, ip);
+  if (r.kind === 'unreachable') return { kind: 'unreachable' };
+  if (r.kind === 'lost') return { kind: 'timeout' };
+  let server = r.target;
+  if (!server && ip === engine.state.daemon.hostIp) {
+    // Published ports on the host.
+    for (const other of engine.state.containers) {
+      if (other.status !== 'running') continue;
+      for (const [p, list] of Object.entries(other.boundPorts ?? {})) {
+        if (list.some((b) => b.hostPort === String(port))) {
+          const inner = Number(p.split('/')[0]);
+          const l = netnsOwner(engine, other).listeners?.find((x) => x.port === inner && x.proto === 'tcp');
+          if (l) return { kind: 'ok', listener: l, server: other };
+          return { kind: 'refused' };
+        }
+      }
+    }
+    return { kind: 'refused' };
+  }
+  if (!server) return { kind: 'refused' };
+  server = netnsOwner(engine, server);
+  const sharing = engine.state.containers.filter(
+    (x) => x.status === 'running' && netnsOwner(engine, x) === server,
+  );
+  for (const s of sharing) {
+    const l = s.listeners?.find((x) => x.port === port && x.proto === 'tcp');
+    if (l) return { kind: 'ok', listener: l, server: s };
+  }
+  return { kind: 'refused' };
+}

@@ -1,0 +1,426 @@
+/**
+ * The userland inside containers: busybox-like applets and the servers images run (httpd,
+ * nginx, nc). A program runs argv (no shell) and ends with an exit code or keeps running.
+ */
+import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } from './fs.ts';
+import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
+import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
+import { runScript } from './shell.ts';
+
+type Program = (proc: Proc) => ProcResult;
+
+const daemon = (d: Partial<Daemon> = {}): ProcResult => ({
+  daemon: {
+    listeners: d.listeners ?? [],
+    termCode: d.termCode ?? null,
+    ...(d.exitAfterMs !== undefined ? { exitAfterMs: d.exitAfterMs } : {}),
+  },
+});
+
+const programs: Record<string, Program> = {
+  echo(p) {
+    let args = p.argv.slice(1);
+    let newline = true;
+    if (args[0] === '-n') {
+      newline = false;
+      args = args.slice(1);
+    }
+    p.out(args.join(' ') + (newline ? '\n' : ''));
+    return exited(0);
+  },
+  printf(p) {
+    const fmt = p.argv[1] ?? '';
+    let i = 2;
+    const text = fmt
+      .replace(/%[sd]/g, () => p.argv[i++] ?? '')
+      .replace(/\\n/g, '\n')
+      .replace(/\\t/g, '\t');
+    p.out(text);
+    return exited(0);
+  },
+  true: () => exited(0),
+  false: () => exited(1),
+  pwd(p) {
+    p.out(`${p.cwd}\n`);
+    return exited(0);
+  },
+  env(p) {
+    if (p.argv.length > 1) {
+      // `env VAR=x cmd`
+      const assigns: string[] = [];
+      let k = 1;
+      while (k < p.argv.length && p.argv[k]!.includes('=')) assigns.push(p.argv[k++]!);
+      if (k < p.argv.length) return runProgram({ ...p, argv: p.argv.slice(k), env: [...p.env, ...assigns] });
+      p.out([...p.env, ...assigns].map((e) => `${e}\n`).join(''));
+      return exited(0);
+    }
+    p.out(p.env.map((e) => `${e}\n`).join(''));
+    return exited(0);
+  },
+  printenv(p) {
+    if (p.argv[1]) {
+      const v = getEnv(p, p.argv[1]);
+      if (v === undefined) return exited(1);
+      p.out(`${v}\n`);
+      return exited(0);
+    }
+    p.out(p.env.map((e) => `${e}\n`).join(''));
+    return exited(0);
+  },
+  sleep(p) {
+    const arg = p.argv[1];
+    if (!arg) {
+      p.err('BusyBox v1.35.0 multi-call binary.\n\nUsage: sleep [N]...\n');
+      return exited(1);
+    }
+    const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg);
+    if (!m) {
+      p.err(`sleep: invalid number '${arg}'\n`);
+      return exited(1);
+    }
+    const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+    const ms = Number(m[1]) * unit * 1000;
+    if (p.main) return daemon({ exitAfterMs: ms });
+    return exited(0);
+  },
+  cat(p) {
+    const files = p.argv.slice(1);
+    if (files.length === 0) {
+      p.out(p.stdin);
+      return exited(0);
+    }
+    let code = 0;
+    for (const f of files) {
+      const path = normalizePath(p.cwd, f);
+      if (isDir(p.container, path)) {
+        p.err(`cat: read error: Is a directory\n`);
+        code = 1;
+        continue;
+      }
+      const text = readFile(p.engine, p.container, path);
+      if (text === null) {
+        p.err(`cat: can't open '${f}': No such file or directory\n`);
+        code = 1;
+      } else p.out(text);
+    }
+    return exited(code);
+  },
+  ls(p) {
+    const args = p.argv.slice(1).filter((a) => !a.startsWith('-'));
+    const targets = args.length ? args : ['.'];
+    let code = 0;
+    for (const t of targets) {
+      const path = normalizePath(p.cwd, t);
+      if (isDir(p.container, path)) {
+        const entries = listDir(p.container, path);
+        if (targets.length > 1) p.out(`${t}:\n`);
+        if (entries.length) p.out(`${entries.join('\n')}\n`);
+      } else if (readFile(p.engine, p.container, path) !== null) p.out(`${t}\n`);
+      else {
+        p.err(`ls: ${t}: No such file or directory\n`);
+        code = 1;
+      }
+    }
+    return exited(code);
+  },
+  mkdir(p) {
+    for (const d of p.argv.slice(1).filter((a) => !a.startsWith('-')))
+      makeDir(p.container, normalizePath(p.cwd, d));
+    return exited(0);
+  },
+  touch(p) {
+    for (const f of p.argv.slice(1).filter((a) => !a.startsWith('-'))) {
+      const path = normalizePath(p.cwd, f);
+      if (readFile(p.engine, p.container, path) === null) writeFile(p.container, path, '');
+    }
+    return exited(0);
+  },
+  rm(p) {
+    for (const f of p.argv.slice(1).filter((a) => !a.startsWith('-'))) {
+      const path = normalizePath(p.cwd, f);
+      if (p.container.files) delete p.container.files[path];
+    }
+    return exited(0);
+  },
+  id(p) {
+    const u = p.user || '0';
+    if (u === '0' || u === 'root') p.out('uid=0(root) gid=0(root) groups=0(root)\n');
+    else if (/^\d+$/.test(u)) p.out(`uid=${u} gid=0 groups=0\n`);
+    else {
+      p.err(`id: unknown user ${u}\n`);
+      return exited(1);
+    }
+    return exited(0);
+  },
+  whoami(p) {
+    const u = p.user || '0';
+    if (u === '0' || u === 'root') {
+      p.out('root\n');
+      return exited(0);
+    }
+    p.err(`whoami: unknown uid ${u}\n`);
+    return exited(1);
+  },
+  uname(p) {
+    const flag = p.argv[1] ?? '-s';
+    const parts: Record<string, string> = {
+      s: 'Linux',
+      n: p.container.hostname,
+      r: '5.15.0-91-generic',
+      v: '#101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023',
+      m: 'x86_64',
+      o: 'GNU/Linux',
+    };
+    if (flag === '-a') p.out(`${['s', 'n', 'r', 'v', 'm', 'o'].map((k) => parts[k]).join(' ')}\n`);
+    else
+      p.out(
+        `${flag
+          .slice(1)
+          .split('')
+          .map((k) => parts[k] ?? '')
+          .join(' ')}\n`,
+      );
+    return exited(0);
+  },
+  ps(p) {
+    const c = p.container;
+    const cmd = [c.path, ...c.args].join(' ');
+    p.out(`PID   USER     TIME  COMMAND\n    1 root      0:00 ${cmd}\n    7 root      0:00 ps\n`);
+    return exited(0);
+  },
+  date(p) {
+    const d = new Date(p.engine.nowMs());
+    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const t = d.toISOString().slice(11, 19);
+    p.out(
+      `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${t} UTC ${d.getUTCFullYear()}\n`,
+    );
+    return exited(0);
+  },
+  grep(p) {
+    const args = p.argv.slice(1);
+    let ignore = false;
+    let invert = false;
+    while (args[0]?.startsWith('-')) {
+      const f = args.shift()!;
+      if (f.includes('i')) ignore = true;
+      if (f.includes('v')) invert = true;
+    }
+    const pattern = args[0] ?? '';
+    const text = args[1] ? (readFile(p.engine, p.container, normalizePath(p.cwd, args[1])) ?? '') : p.stdin;
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern, ignore ? 'i' : '');
+    } catch {
+      re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), ignore ? 'i' : '');
+    }
+    const lines = text.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
+    const hits = lines.filter((l) => re.test(l) !== invert);
+    if (hits.length) p.out(`${hits.join('\n')}\n`);
+    return exited(hits.length ? 0 : 1);
+  },
+  sort(p) {
+    const lines = p.stdin.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
+    lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (p.argv.includes('-r')) lines.reverse();
+    if (lines.length) p.out(`${lines.join('\n')}\n`);
+    return exited(0);
+  },
+  head(p) {
+    const n = Number(p.argv[p.argv.indexOf('-n') + 1] ?? 10) || 10;
+    const lines = p.stdin.split('\n').slice(0, n);
+    p.out(lines.join('\n'));
+    return exited(0);
+  },
+  wc(p) {
+    const lines = p.stdin.split('\n').length - 1;
+    p.out(`${lines}\n`);
+    return exited(0);
+  },
+  tail(p) {
+    if (p.argv.includes('-f')) return p.main ? daemon() : exited(0);
+    const lines = p.stdin.split('\n');
+    p.out(lines.slice(-11).join('\n'));
+    return exited(0);
+  },
+  top(p) {
+    return p.main ? daemon({}) : exited(0);
+  },
+  which(p) {
+    const name = p.argv[1] ?? '';
+    if (imageOf(p.engine, p.container).tools.has(name)) {
+      p.out(`/usr/bin/${name}\n`);
+      return exited(0);
+    }
+    return exited(1);
+  },
+  sh: shell,
+  ash: shell,
+  bash: shell,
+  dash: shell,
+  ip,
+  ping,
+  nslookup,
+  hostname,
+  wget,
+  curl,
+  httpd(p) {
+    // busybox httpd: -f foreground, -p [IP:]PORT, -h HOME. Without -f it daemonizes and the
+    // shell returns at once; a container whose main process returns exits.
+    let port = 80;
+    let home = p.cwd;
+    let foreground = false;
+    const a = p.argv.slice(1);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      if (x === '-p') port = Number((a[++i] ?? '80').split(':').pop());
+      else if (x === '-h') home = normalizePath(p.cwd, a[++i] ?? '.');
+      else if (x === '-f') foreground = true;
+      else if (x.startsWith('-') && x.includes('f')) foreground = true;
+    }
+    const listener = { port, proto: 'tcp' as const, kind: 'httpd' as const, root: home };
+    if (foreground && p.main) return daemon({ listeners: [listener] });
+    p.container.listeners = [...(p.container.listeners ?? []), listener];
+    return exited(0);
+  },
+  nc(p) {
+    const a = p.argv.slice(1);
+    const listen = a.some((x) => x.startsWith('-l'));
+    if (!listen) {
+      p.err('nc: connection refused\n');
+      return exited(1);
+    }
+    let port = 0;
+    let reply = '';
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === '-p') port = Number(a[++i]);
+      else if (a[i] === '-e') {
+        const rest = a.slice(i + 1);
+        if (rest[0] === 'echo') reply = `${rest.slice(1).join(' ')}\n`;
+        break;
+      } else if (/^\d+$/.test(a[i]!)) port = Number(a[i]);
+    }
+    return daemon({ listeners: [{ port, proto: 'tcp', kind: 'nc', reply }] });
+  },
+  nginx(p) {
+    if (p.argv.includes('-v') || p.argv.includes('-V')) {
+      p.err('nginx version: nginx/1.25.3\n');
+      return exited(0);
+    }
+    return daemon({ listeners: [{ port: 80, proto: 'tcp', kind: 'nginx' }], termCode: 0 });
+  },
+  '/docker-entrypoint.sh'(p) {
+    if (p.argv[1] === 'nginx') {
+      p.out(
+        [
+          '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+          '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+          '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+          '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf',
+          '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+          '/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh',
+          '/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh',
+          '/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh',
+          '/docker-entrypoint.sh: Configuration complete; ready for start up',
+          '',
+        ].join('\n'),
+      );
+    }
+    return runProgram({ ...p, argv: p.argv.slice(1) });
+  },
+  'httpd-foreground'(p) {
+    p.err(
+      "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 172.17.0.2. Set the 'ServerName' directive globally to suppress this message\n",
+    );
+    return daemon({ listeners: [{ port: 80, proto: 'tcp', kind: 'apache' }], termCode: 0 });
+  },
+  'docker-entrypoint.sh'(p) {
+    return runProgram({ ...p, argv: p.argv.slice(1) });
+  },
+  'redis-server'(p) {
+    p.out(
+      '1:C 01 Jan 2024 00:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:M 01 Jan 2024 00:00:00.000 * Ready to accept connections tcp\n',
+    );
+    return daemon({ listeners: [{ port: 6379, proto: 'tcp', kind: 'other' }], termCode: 0 });
+  },
+  postgres(p) {
+    if (!getEnv(p, 'POSTGRES_PASSWORD') && getEnv(p, 'POSTGRES_HOST_AUTH_METHOD') !== 'trust') {
+      p.err(
+        'Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".\n',
+      );
+      return exited(1);
+    }
+    p.out('PostgreSQL init process complete; ready for start up.\n');
+    p.err('LOG:  database system is ready to accept connections\n');
+    return daemon({ listeners: [{ port: 5432, proto: 'tcp', kind: 'other' }], termCode: 0 });
+  },
+};
+
+function shell(p: Proc): ProcResult {
+  const a = p.argv.slice(1);
+  const c = a.indexOf('-c');
+  if (c >= 0) {
+    const script = a[c + 1];
+    if (script === undefined) {
+      p.err(`${p.argv[0]}: -c requires an argument\n`);
+      return exited(2);
+    }
+    return runScript(p, script, runProgram);
+  }
+  const file = a.find((x) => !x.startsWith('-'));
+  if (file) {
+    const text = readFile(p.engine, p.container, normalizePath(p.cwd, file));
+    if (text === null) {
+      p.err(`${p.argv[0]}: can't open '${file}': No such file or directory\n`);
+      return exited(2);
+    }
+    return runScript(p, text, runProgram);
+  }
+  // An interactive shell keeps running only while its stdin is open (`-i`); else it reads EOF.
+  if (p.main && p.container.openStdin) return daemon({});
+  if (p.stdin) return runScript({ ...p, stdin: '' }, p.stdin, runProgram);
+  return exited(0);
+}
+
+export type Lookup =
+  | { kind: 'ok'; name: string }
+  | { kind: 'notfound' }
+  | { kind: 'denied' }
+  | { kind: 'nofile' };
+
+/** Finds argv[0] the way execve through $PATH would in the container. */
+export function lookupExecutable(p: Pick<Proc, 'engine' | 'container' | 'cwd'>, name: string): Lookup {
+  const tools = imageOf(p.engine, p.container).tools;
+  if (name.includes('/')) {
+    const base = name.split('/').pop() ?? '';
+    if (programs[name] && name === '/docker-entrypoint.sh') return { kind: 'ok', name };
+    const path = normalizePath(p.cwd, name);
+    if (/^\/(usr\/)?(local\/)?s?bin\//.test(path) && (tools.has(base) || base === 'busybox'))
+      return { kind: 'ok', name: base };
+    if (readFile(p.engine, p.container, path) !== null || isDir(p.container, path)) return { kind: 'denied' };
+    return { kind: 'nofile' };
+  }
+  if (tools.has(name) && programs[name]) return { kind: 'ok', name };
+  if (tools.has(name)) return { kind: 'ok', name };
+  return { kind: 'notfound' };
+}
+
+/** Runs argv[0] if the image has it; the shell's message otherwise. */
+export function runProgram(p: Proc): ProcResult {
+  const name = p.argv[0] ?? '';
+  if (name === 'busybox' || name === '/bin/busybox') return runProgram({ ...p, argv: p.argv.slice(1) });
+  const found = lookupExecutable(p, name);
+  if (found.kind === 'ok') {
+    const prog = programs[found.name];
+    if (prog) return prog({ ...p, argv: [found.name, ...p.argv.slice(1)] });
+    // A program the image has that the simulator does not model: it runs and succeeds quietly.
+    return exited(0);
+  }
+  if (found.kind === 'denied') {
+    p.err(`sh: ${name}: Permission denied\n`);
+    return exited(126);
+  }
+  p.err(`sh: ${name}: not found\n`);
+  return exited(127);
+}
