@@ -7,6 +7,7 @@ import { Tutor } from '../../core/tutor.ts';
 import { type Role, replyToPlainText, type TutorRequest } from '../../core/types.ts';
 import { InProcessRunner } from '../../jobs/in-process-runner.ts';
 import { SimBackend } from '../../sandbox/sim/sim-backend.ts';
+import { saveImages } from './image-files.ts';
 
 export interface ConsoleOptions {
   user: string;
@@ -45,7 +46,7 @@ export async function runConsole(argv: string[]): Promise<number> {
   const runner = new InProcessRunner({
     tutor,
     deliver: async (reply) => {
-      process.stdout.write(`${replyToPlainText(reply)}\n`);
+      process.stdout.write(`${replyToPlainText(await saveImages(reply))}\n`);
     },
   });
   const rl = createInterface({ input: process.stdin, terminal: interactive });
