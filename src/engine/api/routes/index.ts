@@ -1,8 +1,9 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
 import { networkRoutes } from './networks.ts';
+import { swarmRoutes } from './swarm.ts';
 import { systemRoutes } from './system.ts';
 
 export function allRoutes(): Route[] {
-  return [...systemRoutes, ...networkRoutes];
+  return [...systemRoutes, ...networkRoutes, ...swarmRoutes];
 }

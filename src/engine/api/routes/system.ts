@@ -1,10 +1,10 @@
 /** `/_ping`, `/events`, `/volumes`, `/plugins`: the daemon's own endpoints. */
 
+import { infoView, versionView } from '../../views/system-view.ts';
 import { parseFiltersParam } from '../filters.ts';
 import type { ApiResponse } from '../http.ts';
-import { API_VERSION, jsonResponse, SERVER_HEADER, streamResponse } from '../respond.ts';
+import { API_VERSION, goJsonResponse, jsonResponse, SERVER_HEADER, streamResponse } from '../respond.ts';
 import { get, head, type Route } from '../route.ts';
-import { infoBody, versionBody } from './system-info.ts';
 
 /** `/_ping` sets its headers itself, with no-cache, and lets Go add the text Content-Type. */
 function ping(method: 'GET' | 'HEAD'): ApiResponse {
@@ -42,8 +42,8 @@ export const systemRoutes: Route[] = [
             }),
     });
   }),
-  get('/version', () => jsonResponse(200, versionBody())),
-  get('/info', ({ engine }) => jsonResponse(200, infoBody(engine))),
+  get('/version', () => goJsonResponse(200, versionView())),
+  get('/info', ({ engine }) => goJsonResponse(200, infoView(engine))),
   get('/volumes', ({ req }) => {
     parseFiltersParam(req);
     return jsonResponse(200, { Volumes: [], Warnings: null });
