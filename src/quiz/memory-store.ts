@@ -61,7 +61,10 @@ export class MemoryTutoringStore implements TutoringStore {
   async recordAnswer(scope: Scope, quizId: string, a: AnswerRecord): Promise<boolean> {
     const k = `${scope}|${quizId}`;
     let m = this.answerMap.get(k);
-    if (!m) this.answerMap.set(k, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.answerMap.set(k, m);
+    }
     if (m.has(a.userId)) return false;
     m.set(a.userId, clone(a));
     return true;
@@ -72,7 +75,10 @@ export class MemoryTutoringStore implements TutoringStore {
   private board(scope: Scope, week: string | null): Map<string, number> {
     const k = `${scope}|${week ?? 'all'}`;
     let m = this.scores.get(k);
-    if (!m) this.scores.set(k, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.scores.set(k, m);
+    }
     return m;
   }
   async addScore(scope: Scope, userId: string, points: number, week: string): Promise<void> {
@@ -105,7 +111,10 @@ export class MemoryTutoringStore implements TutoringStore {
   }
   async rememberUser(scope: Scope, userId: string, displayName?: string): Promise<void> {
     let m = this.userMap.get(scope);
-    if (!m) this.userMap.set(scope, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.userMap.set(scope, m);
+    }
     if (displayName || !m.has(userId)) m.set(userId, displayName ?? m.get(userId) ?? '');
   }
   async users(scope: Scope): Promise<Array<{ userId: string; displayName?: string }>> {
@@ -134,7 +143,10 @@ export class MemoryTutoringStore implements TutoringStore {
   }
   async audit(scope: Scope, e: AuditEntry): Promise<void> {
     let l = this.audits.get(scope);
-    if (!l) this.audits.set(scope, (l = []));
+    if (!l) {
+      l = [];
+      this.audits.set(scope, l);
+    }
     l.push(clone(e));
     if (l.length > AUDIT_KEEP) l.splice(0, l.length - AUDIT_KEEP);
   }
