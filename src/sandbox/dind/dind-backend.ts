@@ -159,6 +159,11 @@ export class DindBackend implements SandboxBackend {
     });
   }
 
+  /** Makes sure a key's sandbox exists and is ready (a lab can warm one before the first command). */
+  async prepare(key: SandboxKey): Promise<void> {
+    await this.queue.run(key, () => this.acquire(key));
+  }
+
   async reset(key: SandboxKey): Promise<void> {
     await this.queue.run(key, async () => {
       const sb = this.sandboxes.get(key);
