@@ -199,6 +199,16 @@ export function toDot(t: Topology): string {
       out.push(`  ${id(`ctr:${c.name}`)} -> ${id(`net:${a.network}`)} [constraint=false${label}${style}];`);
     }
   }
+  // `--link`: a one-way name in the linking container's /etc/hosts.
+  const names = new Set(shown.map((c) => c.name));
+  for (const c of shown) {
+    for (const l of c.links) {
+      if (!names.has(l.target)) continue;
+      out.push(
+        `  ${id(`ctr:${c.name}`)} -> ${id(`ctr:${l.target}`)} [dir=forward, style=dotted, constraint=false, label=<${small(`link ${l.alias}`)}>];`,
+      );
+    }
+  }
   if (wired) {
     for (const c of shown) {
       if (!c.ports.length) continue;
