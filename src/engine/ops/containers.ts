@@ -64,11 +64,15 @@ export interface ContainerCreateRequest {
   };
 }
 
+/** The least time between two commands typed by a person, as far as timers inside containers go. */
+export const HUMAN_PAUSE_MS = 2000;
+
 const RESTART_POLICIES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
 
 /** Containers whose main process ended by itself since the last look (`sleep 5`), exited now. */
 export function settleContainers(engine: Engine): void {
-  const now = engine.nowMs();
+  // A person types commands a few seconds apart: a short `sleep` is over by the next one.
+  const now = engine.nowMs() + HUMAN_PAUSE_MS;
   for (const c of [...engine.state.containers]) {
     if (c.status === 'running' && c.exitAtMs !== undefined && c.exitAtMs <= now) {
       exitedContainer(engine, c, 0);
@@ -343,7 +347,7 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
   }
   const activated: EndpointRecord[] = [];
   try {
-    for (const ep of c.endpoints) {
+    for (const ep of ordered) {
       const nw = networkById(engine, ep.networkId)!;
       activateEndpoint(engine, ep, nw);
       activated.push(ep);

@@ -68,7 +68,7 @@ export function attachEndpoint(
 export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   endpoint.endpointId = engine.ids.hex64();
   if (!isAddressed(nw)) return;
-  assignInterface(engine, endpoint);
+  assignInterface(engine, endpoint, nw);
   const taken = takenAddresses(engine, nw);
   const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
   if (v4) {
@@ -107,11 +107,17 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
  * The container side of the endpoint's veth pair: the next kernel index (its host peer takes the
  * one after) and the next `ethN` of the container, unless its start already chose the name.
  */
-function assignInterface(engine: Engine, endpoint: EndpointRecord): void {
+function assignInterface(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   const owner = engine.state.containers.find((c) => c.endpoints.includes(endpoint));
   const daemon = engine.state.daemon;
   endpoint.ifIndex = daemon.nextIfIndex ?? 3;
   daemon.nextIfIndex = endpoint.ifIndex + 2;
+  if (owner && !nw.predefined) {
+    // On user-defined networks the short ID and the hostname are aliases too.
+    for (const alias of [owner.id.slice(0, 12), owner.hostname]) {
+      if (!endpoint.aliases.includes(alias)) endpoint.aliases.push(alias);
+    }
+  }
   if (!endpoint.ifName && owner) {
     endpoint.ifName = `eth${owner.nextEth ?? 0}`;
     owner.nextEth = (owner.nextEth ?? 0) + 1;

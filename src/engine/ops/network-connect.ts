@@ -2,6 +2,8 @@
 
 import type { Engine } from '../engine.ts';
 import { badRequest, forbidden, serverError } from '../errors.ts';
+import { contains, parseCidr, parseIp } from '../ipam.ts';
+import type { NetworkRecord } from '../model/state.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
 import { findContainer, findNetwork } from './lookup.ts';
 
@@ -17,16 +19,28 @@ export function networkConnect(
   const container = findContainer(engine, containerTerm);
   const nw = findNetwork(engine, networkTerm);
   const mode = container.hostConfig.networkMode;
-  if (nw.driver === 'host' || mode === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
-  if (nw.driver === 'null' || mode === 'none') {
+  if (nw.driver === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
+  if (mode === 'host' || mode.startsWith('container:')) {
+    throw badRequest(
+      'container sharing network namespace with another container or host cannot be connected to any other network',
+    );
+  }
+  // `none` excludes every other network, in both directions (a container left with no network
+  // at all may join none).
+  const onNone = container.endpoints.some((ep) => networkDriver(engine, ep.networkId) === 'null');
+  if ((nw.driver === 'null' && container.endpoints.length > 0) || (nw.driver !== 'null' && onNone)) {
     throw badRequest(
       'container cannot be connected to multiple networks with one of the networks in private (none) mode',
     );
   }
-  if (mode.startsWith('container:'))
-    throw badRequest(
-      "conflicting options: container type network can't be used with links. This would result in undefined behavior",
+  if (req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {
+    throw badRequest(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
+  }
+  if (req.ipv6 && !nw.ipam.some((c) => c.subnet.includes(':'))) {
+    throw forbidden(
+      'user specified IP address is supported only when connecting to networks with user configured subnets',
     );
+  }
   if (nw.scope === 'swarm' && !nw.attachable) {
     throw forbidden(
       `Could not attach to network ${networkTerm}: rpc error: code = PermissionDenied desc = network ${networkTerm} not manually attachable`,
@@ -47,6 +61,19 @@ export function networkConnect(
       throw e;
     }
   }
+}
+
+function networkDriver(engine: Engine, id: string): string | undefined {
+  return engine.state.networks.find((n) => n.id === id)?.driver;
+}
+
+function inAnySubnet(ipam: NetworkRecord['ipam'], ip: string): boolean {
+  const addr = parseIp(ip);
+  if (!addr) return false;
+  return ipam.some((c) => {
+    const cidr = parseCidr(c.subnet);
+    return cidr !== null && contains(cidr, addr.addr, addr.v6);
+  });
 }
 
 export function networkDisconnect(

@@ -115,8 +115,12 @@ export function runMainProcess(engine: Engine, c: ContainerRecord): MainResult {
     err: (text) => output.push({ stream: 'stderr', text }),
   };
   const result = runProgram(proc);
-  for (const o of output) {
-    for (const line of splitLines(o.text)) c.logs.push({ stream: o.stream, text: line, time: c.startedAt });
+  // The log driver copies stderr and stdout separately; for a process that is over at once the
+  // stderr copy lands first (as recorded from Docker).
+  for (const stream of ['stderr', 'stdout'] as const) {
+    for (const o of output.filter((x) => x.stream === stream)) {
+      for (const line of splitLines(o.text)) c.logs.push({ stream, text: line, time: c.startedAt });
+    }
   }
   if ('daemon' in result) {
     c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
@@ -146,6 +150,8 @@ export interface ExecOptions {
   tty?: boolean;
   detach?: boolean;
   stdin?: string;
+  /** The container as the user named it (some daemon messages repeat it). */
+  ref?: string;
 }
 
 export interface ExecResult {
@@ -163,7 +169,9 @@ export function execInContainer(
   argv: string[],
   opts: ExecOptions = {},
 ): ExecResult {
-  if (c.status === 'paused') throw conflict(`Container ${c.id} is paused, unpause the container before exec`);
+  if (c.status === 'paused') {
+    throw conflict(`Container ${opts.ref ?? c.id} is paused, unpause the container before exec`);
+  }
   if (c.status !== 'running') throw conflict(`Container ${c.id} is not running`);
   for (const link of c.hostConfig.links) {
     const m = /^\/([^:]+):(.+)$/.exec(link);

@@ -5,6 +5,7 @@
  */
 
 import type { Engine } from '../engine.ts';
+import { formatIp, networkOf, parseCidr } from '../ipam.ts';
 import type { ContainerRecord, ListenerRecord } from '../model/state.ts';
 import { readFile } from './fs.ts';
 import {
@@ -82,8 +83,9 @@ export function ip(proc: Proc): ProcResult {
   }
   const showLo = !devFilter || devFilter === 'lo';
   const lines: string[] = [];
+  // busybox leaves the qdisc out when only IPv6 addresses are asked for.
   const head = (i: { name: string; index: number; peer: number }) =>
-    `${i.index}: ${i.name}@if${i.peer}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue `;
+    `${i.index}: ${i.name}@if${i.peer}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 ${family === '6' ? '' : 'qdisc noqueue '}`;
   if ('address'.startsWith(obj) && obj !== '') {
     if (oneline) {
       if (showLo && family !== '6') lines.push(`1: lo    inet 127.0.0.1/8 scope host lo\\${LFT}`);
@@ -119,7 +121,18 @@ export function ip(proc: Proc): ProcResult {
     if (showLo) lines.push(LO_HEAD, LO_LINK);
     for (const i of ifaces) lines.push(head(i), `    link/ether ${i.mac} brd ff:ff:ff:ff:ff:ff`);
   } else if ('route'.startsWith(obj) && obj !== '') {
-    if (isHostMode(proc.engine, proc.container)) {
+    if (family === '6') {
+      for (const i of interfaces(proc.engine, proc.container)) {
+        if (!i.ipv6) continue;
+        lines.push(
+          `${v6Subnet(i.ipv6, i.ipv6Prefix)} dev ${i.name}  metric 256 `,
+          `fe80::/64 dev ${i.name}  metric 256 `,
+        );
+        if (i.endpoint.ipv6Gateway)
+          lines.push(`default via ${i.endpoint.ipv6Gateway} dev ${i.name}  metric 1024 `);
+        lines.push(`multicast ff00::/8 dev ${i.name}  metric 256 `);
+      }
+    } else if (isHostMode(proc.engine, proc.container)) {
       const d = proc.engine.state.daemon;
       lines.push(`default via ${d.hostGateway} dev eth0 `);
       lines.push(`${hostSubnet(d.hostIp, d.hostPrefix)} dev eth0 scope link  src ${d.hostIp} `);
@@ -145,6 +158,11 @@ function hostSubnet(ipText: string, prefix: number): string {
   const n = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) & mask;
   void b;
   return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${prefix}`;
+}
+
+function v6Subnet(addr: string, prefix: number): string {
+  const cidr = parseCidr(`${addr}/${prefix}`);
+  return cidr ? `${formatIp(networkOf(cidr), true)}/${prefix}` : `${addr}/${prefix}`;
 }
 
 function cmpIp(a: string, b: string): number {

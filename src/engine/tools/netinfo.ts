@@ -106,12 +106,9 @@ export function hostsFile(engine: Engine, c: ContainerRecord): string {
     lines.push(`${h.slice(i + 1)}\t${h.slice(0, i)}`);
   }
   for (const link of linkEntries(engine, c)) lines.push(`${link.ip}\t${link.names.join(' ')}`);
-  const ifaces = interfaces(engine, owner);
-  const first = ifaces.find((i) => i.name === 'eth0') ?? ifaces[0];
-  if (first) {
-    const host = c.domainname ? `${c.hostname}.${c.domainname}\t${c.hostname}` : c.hostname;
-    lines.push(`${first.ipv4}\t${host}`);
-  }
+  // One line for the container's own name per network it joined, in the order it joined them.
+  const host = c.domainname ? `${c.hostname}.${c.domainname}\t${c.hostname}` : c.hostname;
+  for (const i of interfaces(engine, owner)) lines.push(`${i.ipv4}\t${host}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -43,6 +43,7 @@ export const execCommand: LeafCommand = {
         ...(ctx.flags.has('user') ? { user: ctx.flags.string('user') } : {}),
         tty: ctx.flags.bool('tty'),
         detach: ctx.flags.bool('detach'),
+        ref: term,
       });
       if (ctx.flags.bool('detach')) return 0;
       // A terminal (-t) merges the streams; without one they stay apart but the transcript shows both.

@@ -114,8 +114,10 @@ export function displayPorts(c: ContainerRecord): string {
   return [...result, ...hostMappings].join(', ');
 }
 
+/** The daemon's list `Command`: path and args, args with spaces in single quotes. */
 function commandText(c: ContainerRecord): string {
-  return [c.path, ...c.args].filter((x, i) => i > 0 || x !== '').join(' ');
+  const args = c.args.map((a) => (a.includes(' ') ? `'${a}'` : a));
+  return args.length ? `${c.path} ${args.join(' ')}` : c.path;
 }
 
 /** `strconv.Quote` for the command column. */
