@@ -44,6 +44,8 @@ export interface SlackBotOptions {
 export interface SlackBot {
   readonly app: App;
   readonly mode: 'http' | 'socket';
+  /** The HTTP listener once started (HTTP mode). */
+  readonly server: Server | undefined;
   /** Checks the token (auth.test), then listens (HTTP) or connects (Socket Mode). */
   start(listen?: { port: number; host?: string }): Promise<void>;
   stop(): Promise<void>;
@@ -165,6 +167,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   return {
     app,
     mode,
+    get server() {
+      return server;
+    },
     async start(listen) {
       try {
         await app.init();
