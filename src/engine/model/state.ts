@@ -196,6 +196,16 @@ export interface ContainerRecord {
   termExitCode?: number;
   /** `--network X` naming a network that did not exist at create: looked up again at start. */
   missingNetwork?: string;
+  /** On a swarm network: the interface on docker_gwbridge that carries the default route. */
+  gatewayIface?: {
+    ipv4: string;
+    prefix: number;
+    mac: string;
+    gateway: string;
+    endpointId: string;
+    ifName: string;
+    ifIndex: number;
+  };
 }
 
 /** A port a container's program listens on, and what it answers. */

@@ -13,6 +13,7 @@ import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts'
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { getImage, imageCatalog } from './images.ts';
 import { findContainer, tryFindNetwork } from './lookup.ts';
+import { attachToSwarmNetwork, detachFromSwarmNetworks, ensureLoadBalancer } from './swarm.ts';
 
 /** The body of `POST /containers/create` (the fields the simulator honours). */
 export interface ContainerCreateRequest {
@@ -353,6 +354,7 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
       activated.push(ep);
       if (isUserDefined(nw) && isAddressed(nw)) addDefaultAliases(c, ep);
     }
+    attachSwarmGateway(engine, c);
     c.sandboxId ??= engine.ids.hex64();
     bindPorts(engine, c);
   } catch (e) {
@@ -361,6 +363,20 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
     throw e;
   }
   return runMainProcess(engine, c);
+}
+
+/** A container on an overlay also gets an interface on docker_gwbridge, its way out. */
+function attachSwarmGateway(engine: Engine, c: ContainerRecord): void {
+  const swarmNets = c.endpoints
+    .map((ep) => networkById(engine, ep.networkId))
+    .filter((n): n is NetworkRecord => n?.scope === 'swarm');
+  if (!swarmNets.length) return;
+  const g = attachToSwarmNetwork(engine, c.id, swarmNets[0]!);
+  for (const nw of swarmNets.slice(1)) ensureLoadBalancer(engine, nw);
+  const ifIndex = engine.state.daemon.nextIfIndex ?? 3;
+  engine.state.daemon.nextIfIndex = ifIndex + 2;
+  c.gatewayIface = { ...g, ifName: `eth${c.nextEth ?? 0}`, ifIndex };
+  c.nextEth = (c.nextEth ?? 0) + 1;
 }
 
 function inSubnets(nw: NetworkRecord, ip: string): boolean {
@@ -557,6 +573,7 @@ export function containerRemove(engine: Engine, term: string, force = false): vo
 
 export function removeContainerRecord(engine: Engine, c: ContainerRecord): void {
   for (const ep of c.endpoints) deactivateEndpoint(ep);
+  if (c.gatewayIface) detachFromSwarmNetworks(engine, c.id);
   engine.state.containers = engine.state.containers.filter((x) => x !== c);
 }
 

@@ -6,6 +6,7 @@ import type { Engine } from '../engine.ts';
 import { conflict, EngineError } from '../errors.ts';
 import type { ContainerRecord } from '../model/state.ts';
 import { deactivateEndpoint } from '../ops/endpoints.ts';
+import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
 import type { Proc, ProcResult } from './process.ts';
 import { lookupExecutable, runProgram } from './programs.ts';
@@ -71,6 +72,10 @@ export function exitedContainer(engine: Engine, c: ContainerRecord, code: number
   delete c.exitAtMs;
   delete c.termExitCode;
   for (const ep of c.endpoints) deactivateEndpoint(ep);
+  if (c.gatewayIface) {
+    detachFromSwarmNetworks(engine, c.id);
+    delete c.gatewayIface;
+  }
 }
 
 export interface MainResult {

@@ -56,6 +56,36 @@ export function interfaces(engine: Engine, c: ContainerRecord): Iface[] {
       endpoint: ep,
     });
   }
+  const g = owner.gatewayIface;
+  const gwNet = engine.state.networks.find((n) => n.name === 'docker_gwbridge');
+  if (g && gwNet) {
+    out.push({
+      name: g.ifName,
+      index: g.ifIndex,
+      peer: g.ifIndex + 1,
+      mac: g.mac,
+      ipv4: g.ipv4,
+      prefix: g.prefix,
+      ipv6: '',
+      ipv6Prefix: 0,
+      gateway: g.gateway,
+      network: gwNet,
+      endpoint: {
+        networkId: gwNet.id,
+        endpointId: g.endpointId,
+        ipv4: g.ipv4,
+        ipv4Prefix: g.prefix,
+        gateway: g.gateway,
+        ipv6: '',
+        ipv6Prefix: 0,
+        ipv6Gateway: '',
+        mac: g.mac,
+        aliases: [],
+        links: [],
+        dnsNames: [],
+      },
+    });
+  }
   return out.sort((a, b) => a.index - b.index);
 }
 
@@ -70,7 +100,11 @@ function defaultGateway(nw: NetworkRecord): string {
 
 /** The interface of the default route: non-internal networks first, then by network name. */
 export function defaultRouteIface(ifaces: Iface[]): Iface | undefined {
-  return [...ifaces].sort((a, b) => {
+  // Overlay endpoints never carry the default route: docker_gwbridge does.
+  const candidates = ifaces.some((i) => i.network.name === 'docker_gwbridge')
+    ? ifaces.filter((i) => i.network.driver !== 'overlay')
+    : ifaces;
+  return [...candidates].sort((a, b) => {
     if (a.network.internal !== b.network.internal) return a.network.internal ? 1 : -1;
     return a.network.name < b.network.name ? -1 : a.network.name > b.network.name ? 1 : 0;
   })[0];
