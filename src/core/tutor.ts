@@ -3,38 +3,25 @@
  * which sandbox it runs in; adapters only translate, backends only run.
  */
 
-import { type SandboxBackend, sandboxKey } from '../sandbox/backend.ts';
+import { sandboxKey } from '../sandbox/backend.ts';
 import { ShellSyntaxError, splitWords } from '../shell/split-words.ts';
+import '../tutoring/index.ts';
+import { runDockerWithHooks } from './docker-hooks.ts';
+import {
+  registerSlashCommand,
+  reply,
+  slashCommand,
+  slashCommands,
+  type TutorDeps,
+} from './slash-commands.ts';
 import { code, type TutorReply, type TutorRequest, text } from './types.ts';
+
+export { registerSlashCommand, reply, type SlashHandler, type TutorDeps } from './slash-commands.ts';
 
 /** Longest message the tutor reads; chat platforms cap theirs near 4,000 characters too. */
 export const MAX_MESSAGE_CHARS = 4096;
 
-export interface TutorDeps {
-  backend: SandboxBackend;
-}
-
-export type SlashHandler = (req: TutorRequest, args: string, deps: TutorDeps) => Promise<TutorReply>;
-
-interface SlashCommand {
-  summary: string;
-  usage: string;
-  handler: SlashHandler;
-  taOnly?: boolean;
-}
-
-const commands = new Map<string, SlashCommand>();
-
-/** Adds a slash command (`/quiz`, `/lab`...) to the tutor. */
-export function registerSlashCommand(name: string, cmd: SlashCommand): void {
-  commands.set(name, cmd);
-}
-
 const COMING = ['quiz', 'lab', 'topology', 'api', 'learn', 'explain', 'why', 'course'];
-
-export function reply(req: TutorRequest, ...blocks: TutorReply['blocks']): TutorReply {
-  return { requestId: req.id, visibility: 'private', blocks };
-}
 
 registerSlashCommand('docker', {
   summary: 'run a docker command in your own sandbox',
@@ -58,12 +45,15 @@ registerSlashCommand('docker', {
       throw e;
     }
     const key = sandboxKey(req.identity.platform, req.identity.workspace, req.identity.userId);
-    const result = await deps.backend.exec(key, `docker ${args}`);
+    const { result, after } = await runDockerWithHooks({ req, key, deps, args }, async (line) => ({
+      result: await deps.backend.exec(key, `docker ${line}`),
+      after: [],
+    }));
     const blocks: TutorReply['blocks'] = [];
     if (result.notice) blocks.push(text(result.notice));
     blocks.push(code(result.output === '' ? '(no output)' : result.output));
     if (result.exitCode !== 0) blocks.push(text(`exit status ${result.exitCode}`));
-    return reply(req, ...blocks);
+    return reply(req, ...blocks, ...after);
   },
 });
 
@@ -86,10 +76,10 @@ registerSlashCommand('help', {
   summary: 'what the tutor can do',
   usage: '/help',
   handler: async (req) => {
-    const lines = [...commands.entries()]
+    const lines = [...slashCommands().entries()]
       .filter(([, c]) => !c.taOnly || req.identity.roles.includes('ta'))
       .map(([name, c]) => `/${name}: ${c.summary} (e.g. ${c.usage})`);
-    for (const name of COMING) if (!commands.has(name)) lines.push(`/${name}: coming soon`);
+    for (const name of COMING) if (!slashCommand(name)) lines.push(`/${name}: coming soon`);
     return reply(
       req,
       text(
@@ -124,7 +114,7 @@ export class Tutor {
     const space = normalized.search(/\s/);
     const name = (space < 0 ? normalized.slice(1) : normalized.slice(1, space)).toLowerCase();
     const args = space < 0 ? '' : normalized.slice(space + 1);
-    const cmd = commands.get(name);
+    const cmd = slashCommand(name);
     if (!cmd) {
       if (COMING.includes(name))
         return reply(req, text(`/${name} is coming soon. Type /help for what works today.`));
