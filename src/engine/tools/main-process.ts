@@ -164,6 +164,8 @@ export interface ExecResult {
   stderr: string;
   /** Interleaved, as a terminal shows them. */
   combined: string;
+  /** Writes in order, each on its stream. */
+  chunks: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
   exitCode: number;
 }
 
@@ -189,11 +191,12 @@ export function execInContainer(
   const failure = execFailure(engine, c, argv[0] ?? '', cwd);
   if (failure) {
     const text = `OCI runtime exec failed: exec failed: unable to start container process: ${failure.text}: unknown\n`;
-    return { stdout: text, stderr: '', combined: text, exitCode: 126 };
+    return { stdout: text, stderr: '', combined: text, chunks: [{ stream: 'stdout', text }], exitCode: 126 };
   }
   let stdout = '';
   let stderr = '';
   let combined = '';
+  const chunks: ExecResult['chunks'] = [];
   const proc: Proc = {
     engine,
     container: c,
@@ -206,17 +209,19 @@ export function execInContainer(
     out: (t) => {
       stdout += t;
       combined += t;
+      chunks.push({ stream: 'stdout', text: t });
     },
     err: (t) => {
       stderr += t;
       combined += t;
+      chunks.push({ stream: 'stderr', text: t });
     },
   };
   const result: ProcResult = runProgram(proc);
   if ('daemon' in result) {
     // A server started by exec serves until the container stops.
     c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
-    return { stdout, stderr, combined, exitCode: 0 };
+    return { stdout, stderr, combined, chunks, exitCode: 0 };
   }
-  return { stdout, stderr, combined, exitCode: result.code };
+  return { stdout, stderr, combined, chunks, exitCode: result.code };
 }

@@ -46,8 +46,11 @@ export const execCommand: LeafCommand = {
         ref: term,
       });
       if (ctx.flags.bool('detach')) return 0;
-      // A terminal (-t) merges the streams; without one they stay apart but the transcript shows both.
-      ctx.term.out(res.combined);
+      for (const chunk of res.chunks) {
+        // A terminal (-t) carries both streams on one.
+        if (chunk.stream === 'stdout' || ctx.flags.bool('tty')) ctx.term.out(chunk.text);
+        else ctx.term.err(chunk.text);
+      }
       return res.exitCode;
     } catch (e) {
       if (e instanceof EngineError) {
