@@ -87,6 +87,47 @@ export const COMMAND_CONCEPTS: Record<string, CommandConcept> = {
   },
   ps: { concept: 'ps lists containers with their published ports and networks.', lesson: 'bridge' },
   port: { concept: 'Published ports map HOST_PORT to CONTAINER_PORT through the host.', lesson: 'bridge' },
+  kill: {
+    concept:
+      'kill sends a signal (KILL by default); a killed container releases its addresses like a stopped one.',
+    lesson: 'bridge',
+  },
+  pause: {
+    concept: 'A paused container keeps its addresses but answers nothing until unpaused.',
+    lesson: 'bridge',
+  },
+  unpause: {
+    concept: 'Unpausing lets a paused container answer again, on the same addresses.',
+    lesson: 'bridge',
+  },
+  rm: {
+    concept: 'Removing a container removes its endpoints: its addresses and DNS names go with it.',
+    lesson: 'user-defined',
+  },
+  rename: {
+    concept: "Renaming updates the embedded DNS at once: the new name resolves, the old one doesn't.",
+    lesson: 'user-defined',
+  },
+  wait: {
+    concept: 'wait blocks until the container stops and prints its exit code (POST /containers/{id}/wait).',
+    lesson: 'api-objects',
+  },
+  logs: {
+    concept: 'logs shows what the main process wrote; through the API it is GET /containers/{id}/logs.',
+    lesson: 'api-objects',
+  },
+  inspect: {
+    concept: "inspect prints the Engine API's JSON for any object: networks, containers, images.",
+    lesson: 'engine-api',
+  },
+  rmi: {
+    concept: 'Removing an image: DELETE /images/{name}; refused while a container uses it, unless forced.',
+    lesson: 'api-objects',
+  },
+  tag: {
+    concept: 'A tag is another name for the same image ID; pushing uses the registry part of the name.',
+    lesson: 'registry-auth',
+  },
   container: { concept: 'Containers are the endpoints of Docker networks.', lesson: 'api-objects' },
   image: {
     concept: 'Images are what containers start from; the Engine API manages them under /images.',
