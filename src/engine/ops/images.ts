@@ -4,6 +4,7 @@
  * prune.
  */
 
+import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
 import { CATALOG, type CatalogImage, catalogFor, catalogImage } from '../images/catalog.ts';
@@ -70,7 +71,8 @@ export function localImages(engine: Engine): ImageRecord[] {
         id: alpine.id,
         repoTags: ['alpine:latest'],
         repoDigests: [],
-        created: state.daemon.started,
+        // Built just before the sandbox's daemon came up: "1 second ago" at the first command.
+        created: rfc3339Nanos(Date.parse(state.daemon.started) - 1000),
         size: alpine.size,
         catalog: 'alpine',
         parent: '',

@@ -205,8 +205,8 @@ export function ping(proc: Proc): ProcResult {
   const addr = res.ip;
   const r = reach(proc.engine, proc.container, addr);
   if (r.kind === 'unreachable') {
-    proc.err('ping: sendto: Network is unreachable\n');
     proc.out(`PING ${target} (${addr}): 56 data bytes\n`);
+    proc.err('ping: sendto: Network is unreachable\n');
     return exited(1);
   }
   let out = `PING ${target} (${addr}): 56 data bytes\n`;
@@ -249,9 +249,10 @@ export function nslookup(proc: Proc): ProcResult {
   let out = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n';
   const res = resolve(engine, container, name);
   const fromDns = 'ip' in res && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
-  out += 'Non-authoritative answer:\n';
+  // busybox prints the (empty) AAAA answer first, then the A answer.
+  out += 'Non-authoritative answer:\n\nNon-authoritative answer:\n';
   if (fromDns) out += `Name:\t${name}\nAddress: ${res.ip}\n`;
-  out += '\nNon-authoritative answer:\n\n';
+  out += '\n';
   proc.out(out);
   return exited(0);
 }

@@ -69,5 +69,6 @@ describe('tools inside containers', () => {
     const none = await run(engine, 'docker run --rm --network none alpine ping -c 1 172.17.0.1');
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toBe('ping: sendto: Network is unreachable\n');
+    expect(none.combined.startsWith('PING 172.17.0.1')).toBe(true);
   });
 });

@@ -283,13 +283,10 @@ const logs: LeafCommand = {
     let lines = c.logs;
     const tail = ctx.flags.string('tail', 'all');
     if (tail !== 'all' && /^\d+$/.test(tail)) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
-    // The CLI demultiplexes the two streams onto its stdout and stderr: stdout shows first.
-    for (const stream of ['stdout', 'stderr'] as const) {
-      for (const l of lines.filter((x) => x.stream === stream)) {
-        const text = ctx.flags.bool('timestamps') ? `${l.time} ${l.text}` : l.text;
-        if (stream === 'stdout') ctx.term.out(text);
-        else ctx.term.err(text);
-      }
+    for (const l of lines) {
+      const text = ctx.flags.bool('timestamps') ? `${l.time} ${l.text}` : l.text;
+      if (l.stream === 'stdout') ctx.term.out(text);
+      else ctx.term.err(text);
     }
     return 0;
   },
