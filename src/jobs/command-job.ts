@@ -16,6 +16,11 @@ export interface CommandJobDeps {
   results?: ResultStore;
   /** When set, `deliver` is called at most once per request ID. */
   ledger?: DeliveryLedger;
+  /**
+   * Whether this run may repeat an earlier one (a stalled job taken over): only then are kept
+   * replies looked up. Default true.
+   */
+  mayBeRerun?: boolean;
   /** A command running longer is answered with a timeout message. Default: no limit. */
   timeoutMs?: number;
 }
@@ -53,7 +58,7 @@ export async function runWithTimeout(
 
 /** Produces the reply (or finds the one a previous run produced), then delivers it. */
 export async function handleCommandJob(deps: CommandJobDeps, req: TutorRequest): Promise<TutorReply> {
-  let reply = deps.results ? await deps.results.get(req.id) : null;
+  let reply = deps.results && deps.mayBeRerun !== false ? await deps.results.get(req.id) : null;
   if (!reply) {
     reply = await runWithTimeout(deps.tutor, req, deps.timeoutMs);
     await deps.results?.put(req.id, reply);

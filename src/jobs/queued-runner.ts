@@ -14,7 +14,14 @@ import { rateLimitedReply } from './command-job.ts';
 import { type Deliver, type DeliveryLedger, deliverOnce, RedisDeliveryLedger } from './idempotency.ts';
 import type { JobRunner, SubmitResult } from './in-process-runner.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
-import { commandQueueName, defaultLayout, deliveryQueueName, type QueueLayout, shardOf } from './queues.ts';
+import {
+  commandQueueName,
+  defaultLayout,
+  deliveryQueueName,
+  type QueueLayout,
+  queueOptions,
+  shardOf,
+} from './queues.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { decodeReply } from './reply-codec.ts';
 import type { DeliveryJobData, SandboxOpJobData } from './worker-pool.ts';
@@ -130,7 +137,7 @@ export class QueuedRunner implements JobRunner {
     const n = shardOf(key, this.layout.shards);
     let q = this.shardQueues.get(n);
     if (!q) {
-      q = new Queue(commandQueueName(n), { connection: this.opts.redis, prefix: this.layout.prefix });
+      q = new Queue(commandQueueName(n), { connection: this.opts.redis, ...queueOptions(this.layout) });
       this.shardQueues.set(n, q);
     }
     return q;

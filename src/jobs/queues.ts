@@ -28,6 +28,15 @@ export const deliveryQueueName = (platform: Platform): string => `deliveries-${p
 export const SCHEDULED_QUEUE = 'scheduled';
 export const SANDBOX_OPS_QUEUE = 'sandbox-ops';
 
+/**
+ * Options every Queue object of the pipeline is created with. Nothing here listens to BullMQ's
+ * per-queue event streams, so they are kept short (they would otherwise hold 10,000 events each).
+ */
+export const queueOptions = (layout: QueueLayout) => ({
+  prefix: layout.prefix,
+  streams: { events: { maxLen: 100 } },
+});
+
 /** FNV-1a of the sandbox key, so the shard of a sandbox is the same in every process. */
 export function shardOf(sandboxKey: string, shards: number): number {
   let h = 0x811c9dc5;

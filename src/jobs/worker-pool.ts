@@ -13,18 +13,19 @@ import type { SandboxBackend } from '../sandbox/backend.ts';
 import { handleCommandJob } from './command-job.ts';
 import { RedisResultStore } from './idempotency.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
+import { ProcessGate } from './process-gate.ts';
 import {
   commandQueueName,
   defaultLayout,
   deliveryQueueName,
   jobIdFor,
   type QueueLayout,
+  queueOptions,
   SANDBOX_OPS_QUEUE,
   SCHEDULED_QUEUE,
 } from './queues.ts';
 import { encodeReply } from './reply-codec.ts';
 import { type ScheduledPostJob, scheduledPostHandler, scheduledRequest } from './scheduled-posts.ts';
-import { Semaphore } from './semaphore.ts';
 
 export interface WorkerPoolOptions {
   /** Shared connection for queue commands; BullMQ duplicates it for its blocking reads. */
@@ -76,7 +77,7 @@ const SORRY = 'Something went wrong on our side running that command; it has bee
 export class WorkerPool {
   private readonly layout: QueueLayout;
   private readonly log: Logger;
-  private readonly sem: Semaphore;
+  private readonly gate: ProcessGate;
   private readonly shardQueues: Queue[] = [];
   private readonly deliveryQueues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -87,7 +88,7 @@ export class WorkerPool {
   constructor(private readonly opts: WorkerPoolOptions) {
     this.layout = opts.layout ?? defaultLayout;
     this.log = opts.logger ?? silentLogger;
-    this.sem = new Semaphore(opts.concurrency ?? 16);
+    this.gate = new ProcessGate(opts.concurrency ?? 16);
     this.results = new RedisResultStore(opts.redis, {
       prefix: `${this.layout.prefix}:`,
       resultSeconds: opts.resultSeconds ?? 300,
@@ -98,7 +99,9 @@ export class WorkerPool {
     const { redis } = this.opts;
     const prefix = this.layout.prefix;
     for (let s = 0; s < this.layout.shards; s++) {
-      this.shardQueues.push(new Queue(commandQueueName(s), { connection: redis, prefix }));
+      this.shardQueues.push(
+        new Queue(commandQueueName(s), { connection: redis, ...queueOptions(this.layout) }),
+      );
     }
     // Order depends on this: set before the first fetch, and again whenever Redis comes back
     // (a Redis restarted without persistence has forgotten it).
@@ -112,21 +115,22 @@ export class WorkerPool {
       maxStalledCount: this.opts.maxStalledCount ?? 2,
     };
     for (let s = 0; s < this.layout.shards; s++) {
-      const w = new Worker(commandQueueName(s), (job) => this.sem.run(() => this.runShardJob(job)), {
-        ...common,
-        concurrency: 1,
-      });
+      const w: Worker = new Worker(
+        commandQueueName(s),
+        (job, token) => this.gate.run(w, job, token, () => this.runShardJob(job)),
+        { ...common, concurrency: 1 },
+      );
       w.on('failed', (job, err) => void this.onShardJobFailed(job, err));
       this.watch(w);
     }
     this.watch(
-      new Worker(SCHEDULED_QUEUE, (job) => this.sem.run(() => this.runScheduledPost(job)), {
+      new Worker(SCHEDULED_QUEUE, (job) => this.runScheduledPost(job), {
         ...common,
         concurrency: 4,
       }),
     );
     this.watch(
-      new Worker(SANDBOX_OPS_QUEUE, (job) => this.sem.run(() => this.runShardJob(job)), {
+      new Worker(SANDBOX_OPS_QUEUE, (job) => this.runShardJob(job), {
         ...common,
         concurrency: 1,
       }),
@@ -138,11 +142,12 @@ export class WorkerPool {
 
   /** True while every worker is running and Redis answers. */
   get healthy(): boolean {
-    return !this.closing && this.opts.redis.status === 'ready' && this.workers.every((w) => w.isRunning());
+    // A worker paused by the gate is still healthy; a closed one is not.
+    return !this.closing && this.opts.redis.status === 'ready' && this.workers.every((w) => !w.closing);
   }
 
   get activeJobs(): number {
-    return this.sem.inUse;
+    return this.gate.inUse;
   }
 
   /** Stops taking jobs, lets running ones finish (SIGTERM drain), closes queues. */
@@ -180,6 +185,8 @@ export class WorkerPool {
           {
             tutor: this.opts.tutor,
             results: this.results,
+            // The first start of a job cannot repeat anything: skip the lookup (one round trip).
+            mayBeRerun: job.attemptsStarted > 1 || job.stalledCounter > 0,
             deliver: (reply, r) => this.enqueueDelivery(reply, r),
             ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
           },
@@ -256,7 +263,7 @@ export class WorkerPool {
     const name = deliveryQueueName(req.identity.platform);
     let q = this.deliveryQueues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.opts.redis, prefix: this.layout.prefix });
+      q = new Queue(name, { connection: this.opts.redis, ...queueOptions(this.layout) });
       this.deliveryQueues.set(name, q);
     }
     const data: DeliveryJobData = { req, reply: encodeReply(reply), queuedAt: Date.now() };

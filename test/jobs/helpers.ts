@@ -92,7 +92,12 @@ export function spawnWorker(env: Record<string, string>, kind: 'fixture' | 'bin'
   };
   proc.stdout?.on('data', onData);
   proc.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    proc.once('exit', (code) => {
+      r(code);
+      for (const l of listeners) l();
+    }),
+  );
   return {
     proc,
     output: () => out,
@@ -105,6 +110,14 @@ export function spawnWorker(env: Record<string, string>, kind: 'fixture' | 'bin'
             listeners.delete(check);
             clearTimeout(t);
             res(line);
+          } else if (proc.exitCode !== null || proc.signalCode !== null) {
+            listeners.delete(check);
+            clearTimeout(t);
+            rej(
+              new Error(
+                `worker exited (${proc.exitCode ?? proc.signalCode}) before '${marker}'; output:\n${out}`,
+              ),
+            );
           }
         };
         const t = setTimeout(() => {

@@ -103,7 +103,9 @@ describe.skipIf(skip)('queued pipeline (BullMQ, real Redis)', () => {
     // Replies come back in the order sent, each exactly once.
     expect(rec.delivered.map((d) => d.req.id)).toEqual(reqs.map((r) => r.id));
     for (let i = 0; i < 100; i++)
-      expect(rec.delivered[i]!.text).toMatch(i % 2 === 0 ? /^[0-9a-f]{64}$/ : new RegExp(`^net${i - 1}$`));
+      expect(rec.delivered[i]!.text).toMatch(
+        i % 2 === 0 ? /^[0-9a-f]{64}$/m : new RegExp(`^net${i - 1}$`, 'm'),
+      );
     expect(rec.delivered[100]!.text.split('\n')).toEqual(['bridge', 'host', 'none']);
   });
 
