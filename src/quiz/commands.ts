@@ -3,7 +3,7 @@
  * subcommands (post now, schedule, close).
  */
 import { TOPICS } from '../content/schemas.ts';
-import { reply, type SlashHandler } from '../core/tutor.ts';
+import { reply, type SlashHandler } from '../core/slash-commands.ts';
 import { type ReplyBlock, type TutorReply, type TutorRequest, text } from '../core/types.ts';
 import { closeNow, postNow, schedule } from '../ta/quiz-admin.ts';
 import { type Tutoring, tutoringFor } from '../ta/tutoring.ts';

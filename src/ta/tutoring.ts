@@ -7,7 +7,7 @@
 import { Queue } from 'bullmq';
 import { readConfig } from '../config/config.ts';
 import { type CourseContent, courseContent } from '../content/load.ts';
-import type { TutorDeps } from '../core/tutor.ts';
+import type { TutorDeps } from '../core/slash-commands.ts';
 import { type Clock, systemClock } from '../engine/clock.ts';
 import type { Deliver } from '../jobs/idempotency.ts';
 import { connectRedis, defaultLayout, SCHEDULED_QUEUE } from '../jobs/queues.ts';
