@@ -16,15 +16,19 @@ fi
 dockerd --storage-driver=vfs $cg >/var/log/dockerd.log 2>&1 &
 i=0
 until docker version >/dev/null 2>&1; do
-  sleep 0.05
+  sleep 0.02
   i=$((i + 1))
   if [ $i -gt 600 ]; then echo "dockerd did not start" >&2; tail -20 /var/log/dockerd.log >&2; exit 1; fi
 done
+# Side by side: each import is mostly waiting on the engine, and the student is waiting on both.
+pids=""
 for img in /images/*.tar; do
   [ -e "$img" ] || continue
   ref=$(basename "$img" .tar | sed 's/_/:/')
-  docker import -c 'CMD ["/bin/sh"]' "$img" "$ref" >/dev/null
+  docker import -c 'CMD ["/bin/sh"]' "$img" "$ref" >/dev/null &
+  pids="$pids $!"
 done
+for p in $pids; do wait "$p" || echo "an image did not load" >&2; done
 rm -rf /images /docker-tutor-loading
 echo READY
 wait

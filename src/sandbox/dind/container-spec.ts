@@ -7,6 +7,8 @@ import type { SandboxKey } from '../backend.ts';
 
 export const LABEL_NAMESPACE = 'docker-tutor.sandbox';
 export const LABEL_ROLE = 'docker-tutor.role';
+/** Image label of docker-tutor-sandbox:local naming the volume with its engine's files. */
+export const LABEL_ENGINE_VOLUME = 'docker-tutor.engine-volume';
 
 export interface Limits {
   memoryBytes: number;
@@ -67,7 +69,12 @@ export function createOptions(opts: {
   profile: SecurityProfile;
   network: string;
   limits: Limits;
+  /** Named volume holding the engine's files (our local image), mounted read-only at /engine. */
+  engineVolume?: string | undefined;
 }): Docker.ContainerCreateOptions {
+  const hc = hostConfig(opts.profile, opts.network, opts.limits);
+  if (opts.engineVolume)
+    hc.Mounts = [{ Type: 'volume', Source: opts.engineVolume, Target: '/engine', ReadOnly: true }];
   return {
     name: opts.name,
     Image: opts.image,
@@ -75,7 +82,7 @@ export function createOptions(opts: {
     // docker:dind would otherwise spend seconds making TLS certificates for a TCP listener.
     Env: ['DOCKER_TLS_CERTDIR='],
     Labels: { [LABEL_NAMESPACE]: opts.namespace, [LABEL_ROLE]: opts.role },
-    HostConfig: hostConfig(opts.profile, opts.network, opts.limits),
+    HostConfig: hc,
   };
 }
 

@@ -13,6 +13,7 @@ import { parseLine } from './command-line.ts';
 import {
   createOptions,
   keyName,
+  LABEL_ENGINE_VOLUME,
   LABEL_NAMESPACE,
   type Limits,
   parseName,
@@ -22,7 +23,7 @@ import {
 } from './container-spec.ts';
 import { dockerFromHost } from './docker-client.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import { runInContainer, SandboxGoneError } from './run-in-sandbox.ts';
+import { LAST_USED_FILE, runInContainer, SandboxGoneError } from './run-in-sandbox.ts';
 
 export interface DindBackendOptions {
   docker: Docker;
@@ -94,6 +95,7 @@ export class DindBackend implements SandboxBackend {
   private readonly inflight = new Set<Promise<unknown>>();
   private profile: Promise<SecurityProfile> | null = null;
   private hostAddresses: string[] = [];
+  private engineVolume: string | undefined;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -110,6 +112,7 @@ export class DindBackend implements SandboxBackend {
       ...options,
     };
     const backend = new DindBackend(opts);
+    await backend.checkImage();
     await backend.ensureNetwork();
     await backend.adopt();
     backend.refill();
@@ -337,6 +340,7 @@ export class DindBackend implements SandboxBackend {
         profile,
         network: this.opts.network,
         limits: this.opts.limits,
+        engineVolume: this.engineVolume,
       }),
     );
     try {
@@ -399,6 +403,30 @@ export class DindBackend implements SandboxBackend {
       .catch(() => undefined);
   }
 
+  /** The image must be here already (never pulled by the tutor); ours names its engine volume. */
+  private async checkImage(): Promise<void> {
+    const { docker, image } = this.opts;
+    const info = await docker
+      .getImage(image)
+      .inspect()
+      .catch(() => null);
+    if (!info) {
+      throw new Error(
+        `sandbox image ${image} is not on this Docker host: docker pull ${image}, or build the local one with scripts/build-sandbox-image.sh and set SANDBOX_IMAGE=docker-tutor-sandbox:local`,
+      );
+    }
+    const volume = info.Config?.Labels?.[LABEL_ENGINE_VOLUME];
+    if (volume) {
+      const found = await docker
+        .getVolume(volume)
+        .inspect()
+        .catch(() => null);
+      if (!found)
+        throw new Error(`volume ${volume} of ${image} is missing: run scripts/build-sandbox-image.sh`);
+      this.engineVolume = volume;
+    }
+  }
+
   /** The internal network the sandboxes sit on; created when missing, refused when not internal. */
   private async ensureNetwork(): Promise<void> {
     const { docker, network, subnet } = this.opts;
@@ -434,6 +462,18 @@ export class DindBackend implements SandboxBackend {
       .filter((g): g is string => !!g);
   }
 
+  /** When a sandbox last ran a command (the file every command touches), else now. */
+  private async lastUsed(id: string): Promise<number> {
+    const out = await runInContainer(
+      this.opts.docker.getContainer(id),
+      ['stat', '-c', '%Y', LAST_USED_FILE],
+      { timeoutMs: 10_000, outputCap: 256 },
+      true,
+    ).catch(() => null);
+    const secs = out?.exitCode === 0 ? Number.parseInt(out.output, 10) : Number.NaN;
+    return Number.isFinite(secs) ? secs * 1000 : this.opts.now();
+  }
+
   /** Finds the containers a previous run left: sandboxes are kept, spares and wrecks removed. */
   private async adopt(): Promise<void> {
     const { docker, namespace } = this.opts;
@@ -445,7 +485,7 @@ export class DindBackend implements SandboxBackend {
       mine.map(async (c) => {
         const parsed = parseName(namespace, c.Names[0] ?? '');
         if (parsed && parsed !== 'pool' && c.State === 'running') {
-          this.sandboxes.set(parsed.key, { id: c.Id, lastUsed: this.opts.now() });
+          this.sandboxes.set(parsed.key, { id: c.Id, lastUsed: await this.lastUsed(c.Id) });
           return;
         }
         if (parsed && parsed !== 'pool') this.notices.set(parsed.key, NOTICES.crashed);

@@ -22,8 +22,11 @@ export interface RunOutcome {
 /** Raised when the container cannot run an exec at all (gone, stopped): the caller recreates it. */
 export class SandboxGoneError extends Error {}
 
+/** Touched by every command, so a restarted tutor knows how long a sandbox has been idle. */
+export const LAST_USED_FILE = '/tmp/.docker-tutor-last-used';
+
 // `exec` replaces sh with the program; `2>&1` merges the streams in the order they are written.
-const MERGE = 'exec "$@" 2>&1';
+const MERGE = `: >${LAST_USED_FILE}; exec "$@" 2>&1`;
 
 export function wrappedArgv(argv: string[], timeoutMs: number): string[] {
   const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
