@@ -6,6 +6,7 @@
 import { sandboxKey } from '../sandbox/backend.ts';
 import { ShellSyntaxError, splitWords } from '../shell/split-words.ts';
 import '../tutoring/index.ts';
+import './commands/index.ts';
 import { runDockerWithHooks } from './docker-hooks.ts';
 import {
   registerSlashCommand,

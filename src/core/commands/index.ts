@@ -1,0 +1,3 @@
+/** Slash commands that live in their own modules; `tutor.ts` imports this once. */
+import './topology.ts';
+import '../../ta/register.ts';
