@@ -6,6 +6,7 @@
 import { type Clock, rfc3339Nanos, systemClock } from './clock.ts';
 import { type IdSource, SeededIds } from './ids.ts';
 import { macForIpv4 } from './ipam.ts';
+import { localImages } from './ops/images.ts';
 import { type EngineState, type NetworkRecord, STATE_SCHEMA } from './model/state.ts';
 
 export interface EngineOptions {
@@ -35,6 +36,8 @@ export class Engine {
     } else {
       this.ids = new SeededIds(opts.seed ?? (Math.random() * 2 ** 32) | 0);
       this.state = freshState(this);
+      // The sandbox host comes with alpine:latest loaded, as the real sandbox image does.
+      localImages(this);
     }
   }
 
