@@ -118,8 +118,7 @@ export const containerRoutes: Route[] = [
   }),
   post('/containers/create', ({ engine, req }) => {
     const body = readJson<ContainerCreateRequest | null>(req, CONTAINER_CREATE, () => null);
-    if (!body?.Image)
-      throw new ApiError(400, 'Config cannot be empty in order to create a container');
+    if (!body?.Image) throw new ApiError(400, 'Config cannot be empty in order to create a container');
     const name = req.query.get('name') ?? '';
     const c = containerCreate(engine, { ...body, ...(name ? { name } : {}) });
     return jsonResponse(201, { Id: c.id, Warnings: [] });
