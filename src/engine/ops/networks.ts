@@ -357,7 +357,9 @@ export function networkList(engine: Engine, filters: NetworkFilters = {}): Netwo
     if (filters.label?.length && !filters.label.every((l) => labelMatches(nw.labels, l))) return false;
     if (filters.dangling?.length) {
       const wanted = filters.dangling.map((d) => d === 'true' || d === '1');
-      const dangling = !nw.predefined && !nw.ingress && endpointsOn(engine, nw).length === 0;
+      // Docker 20.10 tests the list entries, whose Containers map is always empty: every
+      // network not named bridge/host/none counts as dangling, in use or not.
+      const dangling = !PREDEFINED_NETWORKS.includes(nw.name);
       if (!wanted.includes(dangling)) return false;
     }
     return true;
