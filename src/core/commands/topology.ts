@@ -6,7 +6,7 @@
 import { sandboxKey } from '../../sandbox/backend.ts';
 import { whatChanged } from '../../topology/diff.ts';
 import { toDot } from '../../topology/dot.ts';
-import { isRunning, type Topology } from '../../topology/model.ts';
+import { isRunning, type Topology, visibleNetworks } from '../../topology/model.ts';
 import {
   explain,
   HOST,
@@ -46,7 +46,7 @@ export async function topologyBlocks(t: Topology): Promise<ReplyBlock[]> {
       name: 'topology.png',
       mime: 'image/png',
       data: png,
-      alt: `Network diagram: ${t.networks.length} networks, ${t.containers.length} containers (${running} running)`,
+      alt: `Network diagram: ${visibleNetworks(t).length} networks, ${t.containers.length} containers (${running} running)`,
     });
   } catch (e) {
     console.error('[topology] rendering failed:', e);

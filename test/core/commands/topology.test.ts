@@ -38,7 +38,7 @@ describe('/topology', () => {
     expect(image).toMatchObject({ kind: 'image', name: 'topology.png', mime: 'image/png' });
     if (image?.kind !== 'image') throw new Error('no image');
     expect([...image.data.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
-    expect(replyToPlainText(r)).toContain('[image: topology.png] Network diagram: 4 networks');
+    expect(replyToPlainText(r)).toContain('[image: topology.png] Network diagram: 2 networks');
   });
 
   it('text, dot, reach, and usage for anything else', async () => {
