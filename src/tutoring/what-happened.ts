@@ -95,6 +95,10 @@ function containerStory(change: string, defaultBridge: Set<string>): string {
   }
   if (change.startsWith('-'))
     return `container ${change.slice(1)} was removed, and its endpoints and addresses with it.`;
+  return `container ${containerUpdate(change, defaultBridge)}`;
+}
+
+function containerUpdate(change: string, defaultBridge: Set<string>): string {
   const joined = / joined (\S+)/.exec(change);
   if (joined) {
     const net = joined[1] ?? '';

@@ -3,21 +3,13 @@
  * model (the same answer for simulated and real sandboxes).
  */
 import type { SandboxBackend, SandboxKey } from '../sandbox/backend.ts';
-import { collectTopology, TopologyCollectError } from '../topology/from-docker-inspect.ts';
-import { topologyFromState } from '../topology/from-sim-state.ts';
+import { TopologyCollectError } from '../topology/from-docker-inspect.ts';
 import type { Topology } from '../topology/model.ts';
 import { explain, HOST, OUTSIDE, reach, UnknownPartyError } from '../topology/reachability.ts';
+import { readTopology } from '../topology/source.ts';
 import { suggest } from './did-you-mean.ts';
-import { engineAccess } from './sandbox-state.ts';
 
 export const WHY_USAGE = `Usage: /why A B: can container A reach B, by name and by address, and why. A and B are container names (or ${HOST} / ${OUTSIDE}).`;
-
-export async function sandboxTopology(backend: SandboxBackend, key: SandboxKey): Promise<Topology> {
-  const access = engineAccess(backend);
-  if (access)
-    return access.withEngine(key, (engine) => topologyFromState(structuredClone(engine.snapshot())));
-  return collectTopology(backend, key);
-}
 
 /** The answer as chat text; never throws for a bad name. */
 export function whyText(t: Topology, from: string, to: string): string {
@@ -58,7 +50,7 @@ export async function whyCommand(backend: SandboxBackend, key: SandboxKey, args:
   if (words.length !== 2) return WHY_USAGE;
   let t: Topology;
   try {
-    t = await sandboxTopology(backend, key);
+    t = await readTopology(backend, key);
   } catch (e) {
     if (e instanceof TopologyCollectError) return `I could not read your sandbox: ${e.message}`;
     throw e;
