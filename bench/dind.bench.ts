@@ -116,7 +116,9 @@ async function main() {
     const manyMs = await timed(() => Promise.all(keys.map((k) => ok(dind.exec(k, 'docker network ls')))));
     const simManyMs = await timed(() => Promise.all(keys.map((k) => ok(sim.exec(k, 'docker network ls')))));
     // A simulated sandbox at rest is its saved state: measure that.
-    const sizes = await Promise.all(keys.map((k) => sim.withEngine(k, (e) => JSON.stringify(e.snapshot()).length)));
+    const sizes = await Promise.all(
+      keys.map((k) => sim.withEngine(k, (e) => JSON.stringify(e.snapshot()).length)),
+    );
     const simPer = sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024 / 1024;
     rows.push({ what: `${MANY} sandboxes started at once (wall)`, dind: manyMs, sim: simManyMs, unit: 'ms' });
     const rtMany: number[] = [];
