@@ -2,7 +2,7 @@
  * Adds /quiz, /lab, /course and the TA form of /sandbox to the tutor (`src/core/commands/index.ts`
  * imports this file).
  */
-import { registerSlashCommand } from '../core/slash-commands.ts';
+import { registerSlashCommand, slashCommand } from '../core/slash-commands.ts';
 import { labCommand } from '../labs/commands.ts';
 import { quizCommand } from '../quiz/commands.ts';
 import { courseCommand, sandboxCommand } from './commands.ts';
@@ -23,13 +23,20 @@ registerSlashCommand('course', {
   handler: courseCommand,
 });
 
-// tutor.ts registers its own `/sandbox reset` after the modules it imports have run; this one
-// (the same for a student, plus `@student|all` for TAs) replaces it once that module graph has
-// finished evaluating, which is before any message can arrive.
-queueMicrotask(() =>
+/**
+ * Makes `/sandbox` the TA-aware one. tutor.ts registers its own `/sandbox reset` in its body,
+ * after the modules it imports (this one included) have run, so registering here at import time
+ * would be overwritten. Until tutor.ts lets feature modules extend /sandbox, this re-registers
+ * once tutor.ts has run: a microtask later under Node's ESM loader (synchronous graph evaluation),
+ * and `ensureSandboxCommand()` for hosts that evaluate modules asynchronously (vitest).
+ */
+export function ensureSandboxCommand(): void {
+  if (slashCommand('sandbox')?.handler === sandboxCommand) return;
   registerSlashCommand('sandbox', {
     summary: 'reset your sandbox (`/sandbox reset`; TAs: `/sandbox reset @student|all`)',
     usage: '/sandbox reset',
     handler: sandboxCommand,
-  }),
-);
+  });
+}
+
+queueMicrotask(ensureSandboxCommand);
