@@ -77,7 +77,9 @@ registerSlashCommand('help', {
   summary: 'what the tutor can do',
   usage: '/help',
   handler: async (req) => {
+    // /docker leads, whatever order feature modules registered in (they load before this file's body).
     const lines = [...slashCommands().entries()]
+      .sort(([a], [b]) => Number(b === 'docker') - Number(a === 'docker'))
       .filter(([, c]) => !c.taOnly || req.identity.roles.includes('ta'))
       .map(([name, c]) => `/${name}: ${c.summary} (e.g. ${c.usage})`);
     for (const name of COMING) if (!slashCommand(name)) lines.push(`/${name}: coming soon`);

@@ -214,7 +214,6 @@ export const FLAG_CONCEPTS: Record<string, string> = {
   'run --hostname': "The container's own name for itself; not a DNS name for others.",
   'run --mac-address': 'MAC addresses are derived from the IPv4 address (02:42:...) unless you set one.',
   'run --rm': 'The container is removed when it exits, and its endpoints with it.',
-  'run --detach': 'Runs in the background and prints the new container ID.',
   'run --name': 'On user-defined networks the name is also a DNS name.',
   'service create --network': 'Service tasks join the overlay; the service name resolves to its virtual IP.',
   'service create --publish': 'Published through the ingress routing mesh: every node answers on the port.',

@@ -4,7 +4,7 @@
  * explained from the same spec its `--help` prints; typos get a "did you mean".
  */
 import type { CommandNode, GroupCommand, LeafCommand } from '../engine/cli/command.ts';
-import { findChild } from '../engine/cli/command.ts';
+import { argsError, findChild } from '../engine/cli/command.ts';
 import { rootCommand } from '../engine/cli/docker.ts';
 import type { FlagSpec } from '../engine/cli/flags.ts';
 import { COMMAND_CONCEPTS, type CommandConcept, FLAG_CONCEPTS, VALUE_CONCEPTS } from './concepts.ts';
@@ -60,6 +60,8 @@ export function analyze(words: string[]): Explanation {
   }
   const { flags, args, problems: flagProblems } = readFlags(node, path, words.slice(i));
   problems.push(...flagProblems);
+  const countError = argsError(node, path, args.length);
+  if (countError) problems.push(`Docker would stop here: ${countError.split('\n')[0]}`);
   return { path, node, flags, args, problems, ...conceptOf(path) };
 }
 
@@ -111,10 +113,9 @@ function readFlags(cmd: LeafCommand, path: string, argv: string[]) {
         const spec = byShort.get(c);
         if (!spec) {
           if (c === 'h') break;
-          const close = suggest(c, [...byShort.keys()], 0);
           problems.push(
             `\`-${c}\` is not a flag of ${path} (Docker would stop with \`unknown shorthand flag: '${c}' in ${a}\`).` +
-              (close.length ? '' : longHint(c, longNames)),
+              longHint(c, longNames),
           );
           continue;
         }
