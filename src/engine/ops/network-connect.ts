@@ -46,8 +46,12 @@ export function networkConnect(
       `Could not attach to network ${networkTerm}: rpc error: code = PermissionDenied desc = network ${networkTerm} not manually attachable`,
     );
   }
-  if (container.endpoints.some((ep) => ep.networkId === nw.id)) {
-    throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
+  const existing = container.endpoints.find((ep) => ep.networkId === nw.id);
+  if (existing) {
+    const running = container.status === 'running' || container.status === 'paused';
+    if (running) throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
+    // A container that is not running only has settings for the network: Docker replaces them.
+    container.endpoints = container.endpoints.filter((ep) => ep !== existing);
   }
   if (req.aliases?.length && nw.name === 'bridge') {
     throw badRequest('network-scoped alias is supported only for containers in user defined networks');

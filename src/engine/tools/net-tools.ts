@@ -133,9 +133,26 @@ export function ip(proc: Proc): ProcResult {
         lines.push(`multicast ff00::/8 dev ${i.name}  metric 256 `);
       }
     } else if (isHostMode(proc.engine, proc.container)) {
+      // The sandbox host's table: its own link plus one route per Linux bridge Docker made.
       const d = proc.engine.state.daemon;
       lines.push(`default via ${d.hostGateway} dev eth0 `);
-      lines.push(`${hostSubnet(d.hostIp, d.hostPrefix)} dev eth0 scope link  src ${d.hostIp} `);
+      const routes = [
+        { dest: hostSubnet(d.hostIp, d.hostPrefix), line: `dev eth0 scope link  src ${d.hostIp} ` },
+      ];
+      for (const nw of proc.engine.state.networks) {
+        if (nw.driver !== 'bridge' || !nw.bridgeName) continue;
+        const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
+        const gw = v4?.effectiveGateway ?? v4?.gateway;
+        if (!v4 || !gw) continue;
+        const cidr = parseCidr(v4.subnet);
+        if (!cidr) continue;
+        routes.push({
+          dest: `${formatIp(networkOf(cidr), false)}/${cidr.prefix}`,
+          line: `dev ${nw.bridgeName} scope link  src ${gw} `,
+        });
+      }
+      routes.sort((a, b) => cmpIp(a.dest, b.dest));
+      for (const r of routes) lines.push(`${r.dest} ${r.line}`);
     } else {
       const all = interfaces(proc.engine, proc.container);
       const gw = defaultRouteIface(all);
