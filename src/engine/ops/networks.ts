@@ -108,8 +108,6 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   const allocated: string[] = [];
   const id = scope === 'swarm' ? engine.ids.swarm25() : engine.ids.hex64();
 
-  if (driver === 'macvlan' || driver === 'ipvlan') validateParent(engine, options, driver);
-
   if (req.ConfigOnly) {
     for (const c of configs) {
       ipam.push({
@@ -129,6 +127,8 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     if (req.EnableIPv6 && v6Configs.length === 0) throw badRequest(IPV6_POOL_EXHAUSTED);
     for (const cfg of v6Configs) ipam.push(allocatePoolConfig(engine, cfg, scope, allocated, driver));
   }
+  // libnetwork allocates the pools first, then asks the driver: overlaps are reported before parent checks.
+  if (driver === 'macvlan' || driver === 'ipvlan') validateParent(engine, options, driver);
 
   const record: NetworkRecord = {
     id,
@@ -268,16 +268,13 @@ function allocatePoolConfig(
   if (userSubnet) {
     const cidr = parseCidr(subnetText);
     if (!cidr) throw badRequest(`Invalid subnet ${subnetText} : invalid CIDR address: ${subnetText}`);
-    // macvlan/ipvlan share the parent's wire: Docker lets their subnets overlap bridges.
-    if (driver !== 'macvlan' && driver !== 'ipvlan') {
-      for (const nw of engine.state.networks) {
-        if (nw.configOnly) continue;
-        if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
-        for (const c of nw.ipam) {
-          const other = parseCidr(c.subnet);
-          if (other && overlaps(other, cidr))
-            throw forbidden('Pool overlaps with other one on this address space');
-        }
+    for (const nw of engine.state.networks) {
+      if (nw.configOnly) continue;
+      if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
+      for (const c of nw.ipam) {
+        const other = parseCidr(c.subnet);
+        if (other && overlaps(other, cidr))
+          throw forbidden('Pool overlaps with other one on this address space');
       }
     }
   } else {
