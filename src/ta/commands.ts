@@ -78,7 +78,7 @@ async function progress(req: TutorRequest, deps: Parameters<SlashHandler>[2]) {
   }
   const headers = ['user', 'name', 'labs', 'week', 'total', 'streak', ...labs.map((l) => l.id)];
   const csv = [headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
-  await recordAction(t, req, '/course progress', `${rows.length} students`);
+  await recordAction(t, req, '/course progress', `${rows.length} student${rows.length === 1 ? '' : 's'}`);
   return reply(
     req,
     text(
