@@ -219,7 +219,8 @@ describe.skipIf('skip' in env)('dind backend', () => {
 
   describe('docker-tutor transcript --backend dind', () => {
     const files = readdirSync(scenarios).filter((f) => f.endsWith('.txt'));
-    it.each(files)(
+    // Side by side: each run is mostly a fresh engine starting and `docker stop` waiting 10 s.
+    it.concurrent.each(files)(
       'matches the oracle for %s',
       async (file) => {
         const { stdout } = await promisify(execFile)(

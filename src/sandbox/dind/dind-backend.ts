@@ -117,10 +117,17 @@ export class DindBackend implements SandboxBackend {
     await backend.adopt();
     backend.refill();
     if (opts.maintenanceIntervalMs > 0) {
-      backend.timer = setInterval(
-        () => void backend.maintain().catch(() => undefined),
-        opts.maintenanceIntervalMs,
-      );
+      let busy = false; // a slow round (many sandboxes) must not overlap the next one
+      backend.timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void backend
+          .maintain()
+          .catch((e: Error) => opts.warn(`sandbox maintenance failed: ${e.message}`))
+          .finally(() => {
+            busy = false;
+          });
+      }, opts.maintenanceIntervalMs);
       backend.timer.unref();
     }
     return backend;
