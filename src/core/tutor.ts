@@ -58,20 +58,7 @@ registerSlashCommand('docker', {
   },
 });
 
-registerSlashCommand('sandbox', {
-  summary: 'reset your sandbox (`/sandbox reset`)',
-  usage: '/sandbox reset',
-  handler: async (req, args, deps) => {
-    if (args.trim() !== 'reset')
-      return reply(req, text('Usage: /sandbox reset: throws your sandbox away and starts a fresh one.'));
-    const key = sandboxKey(req.identity.platform, req.identity.workspace, req.identity.userId);
-    await deps.backend.reset(key);
-    return reply(
-      req,
-      text('Your sandbox is fresh again: only the default networks bridge, host and none remain.'),
-    );
-  },
-});
+// /sandbox (reset your own sandbox; TAs reset others') lives in src/ta/.
 
 registerSlashCommand('help', {
   summary: 'what the tutor can do',

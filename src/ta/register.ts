@@ -23,13 +23,13 @@ registerSlashCommand('course', {
   handler: courseCommand,
 });
 
-/**
- * Makes `/sandbox` the TA-aware one. tutor.ts registers its own `/sandbox reset` in its body,
- * after the modules it imports (this one included) have run, so registering here at import time
- * would be overwritten. Until tutor.ts lets feature modules extend /sandbox, this re-registers
- * once tutor.ts has run: a microtask later under Node's ESM loader (synchronous graph evaluation),
- * and `ensureSandboxCommand()` for hosts that evaluate modules asynchronously (vitest).
- */
+registerSlashCommand('sandbox', {
+  summary: 'reset your sandbox (`/sandbox reset`; TAs: `/sandbox reset @student|all`)',
+  usage: '/sandbox reset',
+  handler: sandboxCommand,
+});
+
+/** Kept for callers from when tutor.ts had a /sandbox of its own: registration is now at import. */
 export function ensureSandboxCommand(): void {
   if (slashCommand('sandbox')?.handler === sandboxCommand) return;
   registerSlashCommand('sandbox', {
@@ -38,5 +38,3 @@ export function ensureSandboxCommand(): void {
     handler: sandboxCommand,
   });
 }
-
-queueMicrotask(ensureSandboxCommand);

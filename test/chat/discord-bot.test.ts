@@ -102,13 +102,13 @@ describe('Discord bot', () => {
     feed(raw);
     const [cb] = await fake.waitFor((r) => r.path.startsWith(`/api/v10/interactions/${raw.id}/`));
     expect(cb!.body).toEqual({ type: 5, data: { flags: 0 } });
-    // "Coming soon" is a private answer: it goes as an ephemeral follow-up, and the public
+    // A practice question is a private answer: it goes as an ephemeral follow-up, and the public
     // placeholder says so rather than showing it to the channel.
     const [follow] = await fake.waitFor(
       (r) => r.method === 'POST' && r.path === `/api/v10/webhooks/${APP_ID}/${raw.token}`,
     );
     expect(payloadOf(follow!).flags).toBe(64);
-    expect(String(payloadOf(follow!).content)).toContain('coming soon');
+    expect(String(payloadOf(follow!).content)).toContain('Practice');
     const [edit] = await editOf(raw);
     expect(payloadOf(edit!).content).toBe('The answer was sent to you privately.');
   });

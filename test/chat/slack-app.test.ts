@@ -117,11 +117,12 @@ describe('Slack bot (HTTP mode)', () => {
     });
   }
 
-  it('answers a command not built yet with "coming soon"', async () => {
+  it('answers /lab through the response URL with the lab list', async () => {
     const body = slashCommandBody({ command: '/lab', text: '', response_url: fake.responseUrl('lab') });
     expect((await postSigned(events, body, { secret: SECRET })).status).toBe(200);
     const [r] = await fake.waitFor((x) => x.path === '/response/lab');
-    expect(JSON.stringify(r!.body)).toContain('coming soon');
+    expect(JSON.stringify(r!.body)).toContain('none-isolation');
+    expect((r!.body as { response_type?: string }).response_type).toBe('ephemeral');
   });
 
   it('cuts long output at 3,000 characters a section and uploads the full text to the student DM', async () => {
