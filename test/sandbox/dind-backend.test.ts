@@ -112,6 +112,8 @@ describe.skipIf('skip' in env)('dind backend', () => {
         'docker run --device /dev/fuse alpine true',
         'docker run --security-opt apparmor=unconfined alpine true',
         'docker run --mount type=bind,src=/sys,dst=/s alpine true',
+        `curl -s --unix-socket /var/run/docker.sock -d '{"Image":"alpine","HostConfig":{"Privileged":true}}' -H 'Content-Type: application/json' http://localhost/containers/create`,
+        'docker volume create -o type=none -o o=bind -o device=/sys/fs/cgroup cg',
       ]) {
         const r = await b.exec(key, line);
         expect(r.exitCode, line).toBe(1);

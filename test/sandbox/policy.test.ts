@@ -33,6 +33,20 @@ describe('dind policy: flags that would escape the sandbox', () => {
     'curl --unix-socket /run/containerd/containerd.sock http://x/',
     'curl -x http://proxy:3128 http://example/',
     'curl -K /etc/passwd',
+    'docker cp web:/etc/passwd /tmp/p',
+    'docker container cp web:/x ./here',
+    'docker volume create --driver local --opt type=none --opt device=/ --opt o=bind root',
+    'docker volume create -o device=/sys/fs/cgroup cg',
+    'docker plugin install vieux/sshfs',
+    `curl --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' -d '{"Image":"alpine","HostConfig":{"Privileged":true}}' http://localhost/containers/create`,
+    `curl --unix-socket /var/run/docker.sock -sd '{"Image":"alpine","hostconfig":{"binds":["/:/host"]}}' http://localhost/containers/create`,
+    `curl --unix-socket /var/run/docker.sock --json '{"HostConfig":{"CapAdd":["SYS_ADMIN"]}}' http://localhost/containers/create`,
+    `curl --unix-socket /var/run/docker.sock -d '{"HostConfig":{"Mounts":[{"Type":"bind","Source":"/","Target":"/h"}]}}' http://localhost/containers/create`,
+    `curl --unix-socket /var/run/docker.sock -d '{"HostConfig":{"PidMode":"host"}}' http://localhost/containers/create`,
+    `curl --unix-socket /var/run/docker.sock -d '{"Privileged":true,"Cmd":["sh"]}' http://localhost/containers/web/exec`,
+    `curl --unix-socket /var/run/docker.sock -d '{"Name":"v","DriverOpts":{"device":"/","o":"bind","type":"none"}}' http://localhost/volumes/create`,
+    'curl --unix-socket /var/run/docker.sock -d @/tmp/body.json http://localhost/containers/create',
+    'curl --unix-socket /var/run/docker.sock -F x=@/etc/passwd http://localhost/',
   ])('refuses %s', (line) => {
     expect(refused(line)).toMatch(/^docker-tutor: .* is not allowed in the sandbox \(.+\)\.$/);
   });
@@ -51,6 +65,11 @@ describe('dind policy: flags that would escape the sandbox', () => {
     'curl -s --unix-socket /var/run/docker.sock http://localhost/v1.41/info -o /dev/null',
     'curl -s http://172.17.0.2/',
     'docker ps -a',
+    'docker cp ./local web:/tmp/',
+    'docker volume create --opt type=tmpfs --opt device=tmpfs --opt o=size=10m tmpvol',
+    'docker plugin ls',
+    `curl -s --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' -d '{"Image":"alpine","HostConfig":{"NetworkMode":"my-net","Binds":["data:/data"]}}' http://localhost/v1.41/containers/create?name=web`,
+    `curl -s --unix-socket /var/run/docker.sock -XPOST -d '{"Name":"my-net","Driver":"bridge"}' http://localhost/networks/create`,
   ])('lets %s run', (line) => {
     expect(refused(line)).toBeNull();
   });

@@ -48,6 +48,28 @@ function dockerRefusal(args: string[]): string | null {
       i++;
   }
   const words = args.slice(i).filter((w) => !w.startsWith('-'));
+  const rest0 = args.slice(i);
+  if (words[0] === 'cp' || (words[0] === 'container' && words[1] === 'cp')) {
+    const paths = words.slice(words[0] === 'cp' ? 1 : 2);
+    const dest = paths[paths.length - 1] ?? '';
+    if (paths.length >= 2 && !/^[^/.~][^:/]*:/.test(dest)) {
+      return refuse('docker cp to the sandbox host', 'copy into a container (NAME:PATH) instead');
+    }
+  }
+  if ((words[0] === 'volume' && words[1] === 'create') || words[0] === 'plugin') {
+    if (words[0] === 'plugin' && words[1] !== 'ls' && words[1] !== 'inspect') {
+      return refuse('docker plugin', 'plugins run with the privileges they ask for');
+    }
+    for (let j = 0; j < rest0.length; j++) {
+      const [name, inline] = splitFlag(rest0[j]!);
+      if (name === '-o' || name === '--opt') {
+        const opt = inline ?? rest0[j + 1] ?? '';
+        if (/^device=\//.test(opt) || /^o=.*\bbind\b/.test(opt)) {
+          return refuse(`--opt ${opt}`, 'a volume over a host path reaches past the sandbox');
+        }
+      }
+    }
+  }
   const sub =
     words[0] === 'container' || words[0] === 'service' ? `${words[0]} ${words[1] ?? ''}` : (words[0] ?? '');
   if (!CREATING.has(sub)) return null;
@@ -114,16 +136,81 @@ export function isHostPathVolume(spec: string): boolean {
   return src.startsWith('/') || src.startsWith('.') || src.startsWith('~') || src.includes('/');
 }
 
-/** curl may talk to the sandbox's own daemon and containers, never to the machine behind the sandbox. */
-function curlRefusal(args: string[], hostAddresses: string[]): string | null {
+/** curl's short options that take a value (`-sd DATA`, `-XPOST`). */
+const CURL_SHORT_VALUE = new Set('AbcCdDEeFHKmoPQrTtuUwxXyYz'.split(''));
+
+/** curl's options as (name, value) pairs, short clusters expanded; bare words are URLs. */
+function curlOptions(args: string[]): { opts: [string, string | undefined][]; urls: string[] } {
+  const opts: [string, string | undefined][] = [];
+  const urls: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const [name, inline] = splitFlag(a);
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      // curl has no --opt=value syntax, but its long options that take values take the next word.
+      const name = eq < 0 ? a : a.slice(0, eq);
+      opts.push([name, CURL_LONG_VALUE.has(name) ? args[++i] : undefined]);
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const letter = a[j]!;
+        if (CURL_SHORT_VALUE.has(letter)) {
+          opts.push([`-${letter}`, j + 1 < a.length ? a.slice(j + 1) : args[++i]]);
+          break;
+        }
+        opts.push([`-${letter}`, undefined]);
+      }
+    } else urls.push(a);
+  }
+  return { opts, urls };
+}
+
+const CURL_LONG_VALUE = new Set([
+  '--unix-socket',
+  '--abstract-unix-socket',
+  '--data',
+  '--data-raw',
+  '--data-binary',
+  '--data-ascii',
+  '--data-urlencode',
+  '--json',
+  '--form',
+  '--form-string',
+  '--upload-file',
+  '--config',
+  '--request',
+  '--header',
+  '--output',
+  '--write-out',
+  '--user',
+  '--proxy',
+  '--preproxy',
+  '--socks4',
+  '--socks5',
+  '--socks5-hostname',
+  '--connect-to',
+  '--resolve',
+  '--url',
+  '--max-time',
+  '--connect-timeout',
+  '--user-agent',
+  '--referer',
+  '--cookie',
+  '--cookie-jar',
+  '--range',
+  '--interface',
+  '--dns-servers',
+]);
+
+const CURL_DATA = new Set(['-d', '--data', '--data-raw', '--data-binary', '--data-ascii', '--json']);
+
+/** curl may talk to the sandbox's own daemon and containers, never to the machine behind the sandbox. */
+function curlRefusal(args: string[], hostAddresses: string[]): string | null {
+  const { opts, urls } = curlOptions(args);
+  for (const [name, value] of opts) {
     if (name === '--unix-socket' || name === '--abstract-unix-socket') {
-      const path = inline ?? args[i + 1] ?? '';
-      if (path !== '/var/run/docker.sock' && path !== '/run/docker.sock') {
+      if (value !== '/var/run/docker.sock' && value !== '/run/docker.sock') {
         return refuse(
-          `--unix-socket ${path}`,
+          `--unix-socket ${value ?? ''}`,
           'only the sandbox daemon socket /var/run/docker.sock is reachable',
         );
       }
@@ -138,18 +225,93 @@ function curlRefusal(args: string[], hostAddresses: string[]): string | null {
         '--socks5-hostname',
         '--connect-to',
         '--resolve',
+        '--interface',
+        '--dns-servers',
       ].includes(name)
     ) {
       return refuse(name, 'curl talks to the sandbox directly');
     }
     if (name === '-K' || name === '--config')
       return refuse(name, 'curl takes its options from the command line here');
+    if (['-T', '--upload-file', '-F', '--form', '--form-string', '--data-urlencode'].includes(name)) {
+      return refuse(name, 'send a request body with -d and JSON');
+    }
+    if (name === '--url' && value) urls.push(value);
+    if (CURL_DATA.has(name) && value !== undefined) {
+      if (value.startsWith('@'))
+        return refuse(`${name} @file`, 'request bodies come from the command line here');
+      const bad = apiBodyRefusal(value);
+      if (bad) return bad;
+    }
   }
-  for (const a of args) {
-    const m = /^(?:[a-z]+:\/\/)?\[?([^/\]:]+)/i.exec(a);
-    if (!a.startsWith('-') && m && hostAddresses.includes(m[1]!)) {
+  for (const url of urls) {
+    const m = /^(?:[a-z]+:\/\/)?(?:[^@/]*@)?\[?([^/\]:?#]+)/i.exec(url);
+    if (m && hostAddresses.includes(m[1]!)) {
       return refuse(`curl to ${m[1]}`, 'that address is the machine behind the sandbox');
     }
   }
   return null;
+}
+
+/**
+ * An Engine API request body that asks for what the CLI flags above refuse. Docker decodes JSON
+ * field names without regard to case, so neither do we.
+ */
+export function apiBodyRefusal(body: string): string | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return null; // the daemon refuses a body that is not JSON
+  }
+  let found: string | null = null;
+  const visit = (v: unknown): void => {
+    if (found || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(visit);
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+      const key = k.toLowerCase();
+      const nonEmpty = Array.isArray(val) ? val.length > 0 : val !== null && val !== undefined && val !== '';
+      if ((key === 'privileged' || key === 'privilegedmode') && val === true) found = 'Privileged';
+      else if (
+        ['capadd', 'capabilityadd', 'devices', 'devicecgrouprules', 'devicerequests', 'securityopt'].includes(
+          key,
+        ) &&
+        nonEmpty
+      )
+        found = k;
+      else if (
+        ['pidmode', 'ipcmode', 'utsmode', 'usernsmode', 'cgroupnsmode'].includes(key) &&
+        val === 'host'
+      )
+        found = `${k} host`;
+      else if (
+        key === 'binds' &&
+        Array.isArray(val) &&
+        val.some((b) => typeof b === 'string' && isHostPathVolume(b))
+      )
+        found = 'a host path in Binds';
+      else if (key === 'type' && typeof val === 'string' && val.toLowerCase() === 'bind')
+        found = 'a bind mount';
+      else if (
+        (key === 'driveropts' || key === 'options') &&
+        val &&
+        typeof val === 'object' &&
+        hasDeviceOpt(val)
+      )
+        found = 'a volume over a host path';
+      else visit(val);
+      if (found) return;
+    }
+  };
+  visit(doc);
+  return found ? refuse(`${found} in an API request`, 'it would reach past the sandbox') : null;
+}
+
+/** `local` volume driver options that mount a path of the sandbox host (`device=/x`, `o=bind`). */
+function hasDeviceOpt(opts: object): boolean {
+  return Object.entries(opts).some(
+    ([k, v]) =>
+      (k.toLowerCase() === 'device' && typeof v === 'string' && v.startsWith('/')) ||
+      (k.toLowerCase() === 'o' && /\bbind\b/.test(String(v))),
+  );
 }
