@@ -38,6 +38,8 @@ describe('dind policy: flags that would escape the sandbox', () => {
     'docker volume create --driver local --opt type=none --opt device=/ --opt o=bind root',
     'docker volume create -o device=/sys/fs/cgroup cg',
     'docker plugin install vieux/sshfs',
+    'docker run --cgroup-parent / alpine',
+    `curl --unix-socket /var/run/docker.sock -d '{"HostConfig":{"CgroupParent":"/"}}' http://localhost/containers/create`,
     `curl --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' -d '{"Image":"alpine","HostConfig":{"Privileged":true}}' http://localhost/containers/create`,
     `curl --unix-socket /var/run/docker.sock -sd '{"Image":"alpine","hostconfig":{"binds":["/:/host"]}}' http://localhost/containers/create`,
     `curl --unix-socket /var/run/docker.sock --json '{"HostConfig":{"CapAdd":["SYS_ADMIN"]}}' http://localhost/containers/create`,

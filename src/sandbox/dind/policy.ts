@@ -87,6 +87,12 @@ function dockerRefusal(args: string[]): string | null {
       continue;
     }
     if (name === '--cap-add') return refuse('--cap-add', 'added capabilities reach past the sandbox');
+    if (name === '--cgroup-parent') {
+      return refuse(
+        '--cgroup-parent',
+        "the sandbox's own cgroup holds its containers, and its caps with them",
+      );
+    }
     if (name === '--security-opt')
       return refuse('--security-opt', 'security profiles stay as the sandbox sets them');
     if (name === '--device' || name === '--device-cgroup-rule' || name === '--gpus') {
@@ -279,6 +285,7 @@ export function apiBodyRefusal(body: string): string | null {
         nonEmpty
       )
         found = k;
+      else if (key === 'cgroupparent' && nonEmpty) found = k;
       else if (
         ['pidmode', 'ipcmode', 'utsmode', 'usernsmode', 'cgroupnsmode'].includes(key) &&
         val === 'host'
