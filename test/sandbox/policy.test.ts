@@ -39,6 +39,8 @@ describe('dind policy: flags that would escape the sandbox', () => {
     'docker volume create -o device=/sys/fs/cgroup cg',
     'docker plugin install vieux/sshfs',
     'docker run --cgroup-parent / alpine',
+    'docker context create outer --docker host=tcp://172.20.0.1:2375',
+    'docker context use outer',
     `curl --unix-socket /var/run/docker.sock -d '{"HostConfig":{"CgroupParent":"/"}}' http://localhost/containers/create`,
     `curl --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' -d '{"Image":"alpine","HostConfig":{"Privileged":true}}' http://localhost/containers/create`,
     `curl --unix-socket /var/run/docker.sock -sd '{"Image":"alpine","hostconfig":{"binds":["/:/host"]}}' http://localhost/containers/create`,
@@ -70,6 +72,7 @@ describe('dind policy: flags that would escape the sandbox', () => {
     'docker cp ./local web:/tmp/',
     'docker volume create --opt type=tmpfs --opt device=tmpfs --opt o=size=10m tmpvol',
     'docker plugin ls',
+    'docker context ls',
     `curl -s --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' -d '{"Image":"alpine","HostConfig":{"NetworkMode":"my-net","Binds":["data:/data"]}}' http://localhost/v1.41/containers/create?name=web`,
     `curl -s --unix-socket /var/run/docker.sock -XPOST -d '{"Name":"my-net","Driver":"bridge"}' http://localhost/networks/create`,
   ])('lets %s run', (line) => {

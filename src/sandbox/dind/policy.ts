@@ -56,6 +56,9 @@ function dockerRefusal(args: string[]): string | null {
       return refuse('docker cp to the sandbox host', 'copy into a container (NAME:PATH) instead');
     }
   }
+  if (words[0] === 'context' && !['ls', 'list', 'inspect', 'show', undefined].includes(words[1])) {
+    return refuse(`docker context ${words[1]}`, 'the sandbox talks only to its own Docker daemon');
+  }
   if ((words[0] === 'volume' && words[1] === 'create') || words[0] === 'plugin') {
     if (words[0] === 'plugin' && words[1] !== 'ls' && words[1] !== 'inspect') {
       return refuse('docker plugin', 'plugins run with the privileges they ask for');
