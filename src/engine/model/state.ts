@@ -17,8 +17,10 @@ export interface EngineState {
   containers: ContainerRecord[];
   images: ImageRecord[];
   swarm: SwarmRecord | null;
-  /** Registry logins by server address (`docker login`). */
-  auths: Record<string, { username: string; identityToken: string }>;
+  /** Registry logins by server address (`docker login`); the password only when no token was given. */
+  auths: Record<string, { username: string; identityToken: string; password?: string }>;
+  /** Exec instances (`POST /containers/{id}/exec`), kept until their container is removed. */
+  execs?: ExecRecord[];
   /** Files students put in the sandbox host's home (compose files). */
   files: Record<string, string>;
 }
@@ -243,6 +245,26 @@ export interface LogLine {
 
 export interface ImageRecord {
   /** `sha256:<64 hex>`. */
+/** One `docker exec` as the API knows it: created, then started once. */
+export interface ExecRecord {
+  id: string;
+  containerId: string;
+  argv: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+  tty: boolean;
+  attachStdin: boolean;
+  attachStdout: boolean;
+  attachStderr: boolean;
+  privileged: boolean;
+  running: boolean;
+  /** Null until the exec has run. */
+  exitCode: number | null;
+  /** Pid shown while running (`GET /exec/{id}/json`). */
+  pid: number;
+}
+
   id: string;
   repoTags: string[];
   repoDigests: string[];
@@ -271,6 +293,11 @@ export interface SwarmRecord {
   services: ServiceRecord[];
 }
 
+  /**
+   * When the last task scheduled so far leaves `Preparing` (clock ms): the node's image lookups
+   * for tasks run one after another, so each task waits for the one before it.
+   */
+  lastTaskReadyAtMs?: number;
 export interface ServiceRecord {
   id: string;
   name: string;
@@ -301,7 +328,10 @@ export interface TaskRecord {
   containerId: string;
   state: string;
   desiredState?: string;
+  /** `preparing` (image lookup), `running`, `shutdown`. */
   created: string;
+  /** While preparing: when the task's container starts (clock ms). */
+  readyAtMs?: number;
   updated?: string;
   /** Addresses on the service's networks when no container model holds them, `10.0.1.3/24` by network ID. */
   addresses?: Array<{ networkId: string; addr: string }>;

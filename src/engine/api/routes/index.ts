@@ -1,10 +1,11 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
 import { containerRoutes } from './containers.ts';
+import { imageRoutes } from './images.ts';
 import { networkRoutes } from './networks.ts';
 import { swarmRoutes } from './swarm.ts';
 import { systemRoutes } from './system.ts';
 
 export function allRoutes(): Route[] {
-  return [...systemRoutes, ...networkRoutes, ...containerRoutes, ...swarmRoutes];
+  return [...systemRoutes, ...networkRoutes, ...containerRoutes, ...imageRoutes, ...swarmRoutes];
 }

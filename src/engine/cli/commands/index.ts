@@ -12,3 +12,4 @@ import './info.ts';
 import './container.ts';
 import './image.ts';
 import './inspect.ts';
+import './registry.ts';
