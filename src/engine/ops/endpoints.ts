@@ -7,6 +7,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import { contains, firstFree, formatIp, macForIpv4, networkOf, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord } from '../model/state.ts';
+import { allocateSerial } from './overlay-ipam.ts';
 
 export interface EndpointRequest {
   aliases?: string[];
@@ -78,10 +79,16 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
       const ip = parseIp(endpoint.ipamIpv4);
       if (!ip || ip.v6) throw badRequest(`invalid IPv4 address: ${endpoint.ipamIpv4}`);
       if (!contains(subnet, ip.addr, false)) {
-        throw forbidden(`no configured subnet or ip-range contain the IP address ${endpoint.ipamIpv4}`);
+        throw badRequest(
+          `Invalid address ${endpoint.ipamIpv4}: It does not belong to any of this network's subnets`,
+        );
       }
       if (taken.has(endpoint.ipamIpv4)) throw forbidden('Address already in use');
       ipv4 = endpoint.ipamIpv4;
+    } else if (nw.scope === 'swarm') {
+      // Swarm networks: the task's address from the manager, else the next one after the last
+      // handed out (serial, as the swarm allocator does), not the lowest free.
+      ipv4 = endpoint.swarmIpv4 || allocateSerial(engine, nw, false).ip;
     } else {
       const range = v4.ipRange ? parseCidr(v4.ipRange) : null;
       const found = firstFree(range ? { subnet, range } : { subnet }, taken);

@@ -202,7 +202,10 @@ function addTag(engine: Engine, image: ImageRecord, name: string): void {
     if (other !== image) other.repoTags = other.repoTags.filter((t) => t !== name);
   }
   if (!image.repoTags.includes(name)) image.repoTags.push(name);
-  image.repoTags.sort();
+  // The reference store lists tags in the lexical order of their full names (docker.io/library/...).
+  image.repoTags.sort((a, b) =>
+    fullReference(a) < fullReference(b) ? -1 : fullReference(a) > fullReference(b) ? 1 : 0,
+  );
   dropDangling(engine);
 }
 
@@ -322,6 +325,15 @@ export function listImages(engine: Engine, filters: Record<string, string[]> = {
 }
 
 /** Docker's `reference=` filter: path.Match on the familiar name, or name:tag. */
+/** `alpine:latest` -> `docker.io/library/alpine:latest`, as Docker normalizes references. */
+export function fullReference(ref: string): string {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return `docker.io/library/${ref}`;
+  const first = ref.slice(0, slash);
+  if (first.includes('.') || first.includes(':') || first === 'localhost') return ref;
+  return `docker.io/${ref}`;
+}
+
 export function referenceMatches(repoTag: string, pattern: string): boolean {
   const colon = repoTag.lastIndexOf(':');
   const repo = repoTag.slice(0, colon);

@@ -33,9 +33,6 @@ export function networkConnect(
       'container cannot be connected to multiple networks with one of the networks in private (none) mode',
     );
   }
-  if (req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {
-    throw badRequest(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
-  }
   if (req.ipv6 && !nw.ipam.some((c) => c.subnet.includes(':'))) {
     throw forbidden(
       'user specified IP address is supported only when connecting to networks with user configured subnets',
@@ -48,10 +45,15 @@ export function networkConnect(
   }
   const existing = container.endpoints.find((ep) => ep.networkId === nw.id);
   if (existing) {
-    const running = container.status === 'running' || container.status === 'paused';
-    if (running) throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
+    if (container.status === 'running' || container.status === 'paused')
+      throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
     // A container that is not running only has settings for the network: Docker replaces them.
     container.endpoints = container.endpoints.filter((ep) => ep !== existing);
+  }
+  // libnetwork checks the endpoint name before it asks IPAM for the address.
+  const running = container.status === 'running' || container.status === 'paused';
+  if (running && req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {
+    throw badRequest(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
   }
   if (req.aliases?.length && nw.name === 'bridge') {
     throw badRequest('network-scoped alias is supported only for containers in user defined networks');

@@ -11,6 +11,7 @@ import {
   parseReference,
   pruneImages,
   pullImage,
+  referenceMatches,
   removeImage,
   tagImage,
 } from '../../ops/images.ts';
@@ -78,7 +79,12 @@ const images: LeafCommand = {
     const digests = ctx.flags.bool('digests');
     const rows: ImageRow[] = [];
     for (const img of list) {
-      const tags = img.repoTags.length ? img.repoTags : ['<none>:<none>'];
+      // With a reference filter the daemon lists only the tags that match it.
+      const refs = filters.reference;
+      const shown = refs?.length
+        ? img.repoTags.filter((t) => refs.some((r) => referenceMatches(t, r)))
+        : img.repoTags;
+      const tags = shown.length ? shown : ['<none>:<none>'];
       for (const t of tags) {
         const i = t.lastIndexOf(':');
         const repo = t.slice(0, i);
