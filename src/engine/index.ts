@@ -4,6 +4,7 @@
  */
 import './cli/commands/index.ts';
 import './host-programs/curl.ts';
+import './compose/host-program.ts';
 
 export { runDocker } from './cli/docker.ts';
 export type { CommandResult } from './cli/terminal.ts';

@@ -13,3 +13,4 @@ import './container.ts';
 import './image.ts';
 import './inspect.ts';
 import './registry.ts';
+import '../../compose/docker-command.ts';
