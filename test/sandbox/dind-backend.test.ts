@@ -195,6 +195,19 @@ describe.skipIf('skip' in env)('dind backend', () => {
       expect(await b.list()).toEqual(['course:other:x']);
     });
 
+    it('finds a sandbox another tutor process of the namespace made after it started', async () => {
+      const first = await make('pair', { security: 'caps' });
+      const second = await make('pair', { namespace: first.opts.namespace, security: 'caps' });
+      await first.exec('course:pair:s', 'docker network create made-by-first');
+      const r = await second.exec(
+        'course:pair:s',
+        "docker network ls --filter name=made-by --format '{{.Name}}'",
+      );
+      expect(r).toEqual({ output: 'made-by-first\n', exitCode: 0 });
+      expect(second.containerId('course:pair:s')).toBe(first.containerId('course:pair:s'));
+      await first.cleanup();
+    });
+
     it('is found again by a restarted tutor, which leaves no orphans', async () => {
       await b.exec('course:other:x', 'docker network create survives-restart');
       await b.close();

@@ -7,6 +7,8 @@ import type { SandboxKey } from '../backend.ts';
 
 export const LABEL_NAMESPACE = 'docker-tutor.sandbox';
 export const LABEL_ROLE = 'docker-tutor.role';
+/** `host:pid` of the tutor process that made the container. */
+export const LABEL_INSTANCE = 'docker-tutor.instance';
 /** Image label of docker-tutor-sandbox:local naming the volume with its engine's files. */
 export const LABEL_ENGINE_VOLUME = 'docker-tutor.engine-volume';
 
@@ -71,6 +73,7 @@ export function createOptions(opts: {
   limits: Limits;
   /** Named volume holding the engine's files (our local image), mounted read-only at /engine. */
   engineVolume?: string | undefined;
+  instance?: string;
 }): Docker.ContainerCreateOptions {
   const hc = hostConfig(opts.profile, opts.network, opts.limits);
   if (opts.engineVolume)
@@ -81,7 +84,11 @@ export function createOptions(opts: {
     Hostname: 'sandbox',
     // docker:dind would otherwise spend seconds making TLS certificates for a TCP listener.
     Env: ['DOCKER_TLS_CERTDIR='],
-    Labels: { [LABEL_NAMESPACE]: opts.namespace, [LABEL_ROLE]: opts.role },
+    Labels: {
+      [LABEL_NAMESPACE]: opts.namespace,
+      [LABEL_ROLE]: opts.role,
+      ...(opts.instance ? { [LABEL_INSTANCE]: opts.instance } : {}),
+    },
     HostConfig: hc,
   };
 }

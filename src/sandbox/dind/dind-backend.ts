@@ -6,6 +6,7 @@
  * tutor through their labels and names.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { readConfig } from '../../config/config.ts';
 import type { ExecResult, SandboxBackend, SandboxKey } from '../backend.ts';
@@ -14,6 +15,7 @@ import {
   createOptions,
   keyName,
   LABEL_ENGINE_VOLUME,
+  LABEL_INSTANCE,
   LABEL_NAMESPACE,
   type Limits,
   parseName,
@@ -98,6 +100,8 @@ export class DindBackend implements SandboxBackend {
   private engineVolume: string | undefined;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** This process, on spares' labels: a restarted tutor removes only spares whose maker is gone. */
+  private readonly instance = `${hostname()}:${process.pid}`;
 
   private constructor(readonly opts: DindBackendOptions) {}
 
@@ -293,8 +297,20 @@ export class DindBackend implements SandboxBackend {
   private async acquire(key: SandboxKey): Promise<{ sandbox: Sandbox; notice?: string }> {
     const existing = this.sandboxes.get(key);
     if (existing) return { sandbox: existing };
-    const notice = this.notices.get(key);
+    let notice = this.notices.get(key);
     this.notices.delete(key);
+    // Another tutor process of this namespace may have made it since we listed ours.
+    const found = await this.findByName(key);
+    if (found?.running) {
+      await this.waitReady(found.id);
+      const sandbox = { id: found.id, lastUsed: this.opts.now() };
+      this.sandboxes.set(key, sandbox);
+      return notice ? { sandbox, notice } : { sandbox };
+    }
+    if (found) {
+      await this.removeContainer(found.id);
+      notice ??= NOTICES.crashed;
+    }
     let id: string | null = null;
     // A warm spare (even one still starting) beats a cold start.
     while (!id && this.pool.length) {
@@ -308,17 +324,50 @@ export class DindBackend implements SandboxBackend {
         await this.removeContainer(ready);
       }
     }
-    if (!id) id = await this.startContainer(keyName(this.opts.namespace, key), 'sandbox');
+    if (!id) {
+      try {
+        id = await this.startContainer(keyName(this.opts.namespace, key), 'sandbox');
+      } catch (e) {
+        // Another process made it at the same moment: use theirs.
+        const theirs = (e as { statusCode?: number }).statusCode === 409 ? await this.findByName(key) : null;
+        if (!theirs?.running) throw e;
+        await this.waitReady(theirs.id);
+        id = theirs.id;
+      }
+    }
     this.refill();
     const sandbox = { id, lastUsed: this.opts.now() };
     this.sandboxes.set(key, sandbox);
     return notice ? { sandbox, notice } : { sandbox };
   }
 
+  /** Returns when a sandbox's engine answers (at once for a ready one). */
+  private async waitReady(id: string): Promise<void> {
+    const r = await runInContainer(
+      this.opts.docker.getContainer(id),
+      READY_CHECK,
+      { timeoutMs: 60_000, outputCap: 4096 },
+      true,
+    );
+    if (r.exitCode !== 0) throw new SandboxStartError(`the sandbox did not get ready (exit ${r.exitCode})`);
+  }
+
+  private async findByName(key: SandboxKey): Promise<{ id: string; running: boolean } | null> {
+    const info = await this.opts.docker
+      .getContainer(keyName(this.opts.namespace, key))
+      .inspect()
+      .catch(() => null);
+    if (!info || info.Config.Labels?.[LABEL_NAMESPACE] !== this.opts.namespace) return null;
+    return { id: info.Id, running: info.State.Running };
+  }
+
   private refill(): void {
     if (this.closed) return;
     while (this.pool.length < this.opts.poolSize) {
-      const name = poolName(this.opts.namespace, randomBytes(6).toString('hex'));
+      const name = poolName(
+        this.opts.namespace,
+        `${this.instance.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}`,
+      );
       const ready = this.track(
         this.startContainer(name, 'pool').catch((e: Error) => {
           this.opts.warn(`warm sandbox ${name} did not start: ${e.message}`);
@@ -348,6 +397,7 @@ export class DindBackend implements SandboxBackend {
         network: this.opts.network,
         limits: this.opts.limits,
         engineVolume: this.engineVolume,
+        instance: this.instance,
       }),
     );
     try {
@@ -496,9 +546,30 @@ export class DindBackend implements SandboxBackend {
           return;
         }
         if (parsed && parsed !== 'pool') this.notices.set(parsed.key, NOTICES.crashed);
+        if (parsed === 'pool' && c.State === 'running' && makerAlive(c.Labels[LABEL_INSTANCE])) return;
         await this.removeContainer(c.Id);
       }),
     );
+  }
+}
+
+/**
+ * Whether the process that made a spare still runs: one on another host is assumed alive (the
+ * cleanup command removes everything); on this host, a dead pid, or our own pid (a previous
+ * incarnation, as in a restarted container), is not.
+ */
+function makerAlive(instance: string | undefined): boolean {
+  if (!instance) return false;
+  const at = instance.lastIndexOf(':');
+  const host = instance.slice(0, at);
+  const pid = Number(instance.slice(at + 1));
+  if (host !== hostname()) return true;
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
