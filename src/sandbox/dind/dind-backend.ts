@@ -98,6 +98,7 @@ export class DindBackend implements SandboxBackend {
   private profile: Promise<SecurityProfile> | null = null;
   private hostAddresses: string[] = [];
   private engineVolume: string | undefined;
+  private imageProblem: Error | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** This process, on spares' labels: a restarted tutor removes only spares whose maker is gone. */
@@ -116,7 +117,11 @@ export class DindBackend implements SandboxBackend {
       ...options,
     };
     const backend = new DindBackend(opts);
-    await backend.checkImage();
+    // Housekeeping (the cleanup command) works without the image; starting sandboxes does not.
+    await backend.checkImage().catch((e: Error) => {
+      if (opts.poolSize > 0 || opts.maintenanceIntervalMs > 0) throw e;
+      backend.imageProblem = e;
+    });
     await backend.ensureNetwork();
     await backend.adopt();
     backend.refill();
@@ -386,6 +391,7 @@ export class DindBackend implements SandboxBackend {
 
   /** Creates, starts and waits for one sandbox container; returns its ID. */
   private async startContainer(name: string, role: 'sandbox' | 'pool'): Promise<string> {
+    if (this.imageProblem) throw this.imageProblem;
     const profile = await this.securityProfile();
     const container = await this.opts.docker.createContainer(
       createOptions({
