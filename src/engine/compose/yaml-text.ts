@@ -26,7 +26,15 @@ export function parseYamlText(text: string, shown: { v1: string; v2: string }): 
     const mark = (m: Mark) => `  in "${shown.v1}", line ${m.line}, column ${m.col}`;
     const v1 = [
       `${w.kind}: ${w.context ? w.context.text : w.problem.text}`,
-      ...(w.context ? [mark(w.context), w.problem.text] : []),
+      // PyYAML leaves the context mark out when it is where the problem is.
+      ...(w.context
+        ? [
+            ...(w.context.line !== w.problem.line || w.context.col !== w.problem.col
+              ? [mark(w.context)]
+              : []),
+            w.problem.text,
+          ]
+        : []),
       mark(w.problem),
     ];
     throw new ComposeError(v1.join('\n'), `yaml: line ${w.v2Line}: ${w.v2}`, V2_EXIT.parse, w.problem.line);
