@@ -11,6 +11,8 @@
  * used_memory over the run divided by the students (queues, delivery and dedup keys included).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { TutorReply, TutorRequest } from '../src/core/types.ts';
@@ -128,6 +130,23 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function procCpu(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
+}
+
+function selfCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
@@ -184,7 +203,18 @@ async function main(): Promise<void> {
     );
     await closedLoop(runner, board, 'qwarm');
     const before = await usedMemory(admin);
+    const cpu0 = {
+      workers: workers.reduce((a, w) => a + procCpu(w.proc.pid!), 0),
+      redis: await redisCpu(admin),
+      bot: selfCpu(),
+    };
     const closed = await closedLoop(runner, board, 'qc');
+    const n = closed.latencies.length;
+    const cpuMs = {
+      workers: ((workers.reduce((a, w) => a + procCpu(w.proc.pid!), 0) - cpu0.workers) * 1000) / n,
+      redis: (((await redisCpu(admin)) - cpu0.redis) * 1000) / n,
+      bot: ((selfCpu() - cpu0.bot) * 1000) / n,
+    };
     const after = await usedMemory(admin);
     const keys: string[] = [];
     for (let s = 0; s < STUDENTS; s++) keys.push(`tutor:sandbox:slack:TBENCH:qc-u${s}`);
@@ -203,10 +233,16 @@ async function main(): Promise<void> {
     rows.push(row(`queued, ${WORKERS} workers, burst`, await burst(runner, board, 'qb')));
     const errors = board.errors();
     await runner.close();
+    const totalCpu = cpuMs.workers + cpuMs.redis + cpuMs.bot;
+    const cpuLine =
+      `CPU per command (queued, closed loop): workers ${cpuMs.workers.toFixed(2)} ms, Redis ${cpuMs.redis.toFixed(2)} ms, ` +
+      `bot ${cpuMs.bot.toFixed(2)} ms = ${totalCpu.toFixed(2)} ms; on ${cpus().length} idle cores that is at most ` +
+      `${Math.round((cpus().length * 1000) / totalCpu)} commands/s. Load average at the end: ${loadavg()[0]!.toFixed(1)}.`;
     process.stdout.write(
       `\npipeline bench: ${STUDENTS} students × ${COMMANDS} commands (${commandText(0)} / ${commandText(1)}), ` +
         `sim backend, Redis ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1]}, ${WORKERS} worker processes\n\n` +
         `${table(rows)}\n\n` +
+        `${cpuLine}\n` +
         `targets: p99 < 250 ms, >= 1000 commands/s, < 16 kB per sandbox${errors ? `; ${errors} error replies!` : ''}\n`,
     );
   } finally {

@@ -61,6 +61,7 @@ export function connectRedis(url: string, name: string, extra: RedisOptions = {}
   return new Redis(url, {
     maxRetriesPerRequest: null,
     connectionName: name,
+    enableAutoPipelining: true,
     // Back off to at most 2 s between reconnection attempts, forever: a restarted Redis is found again.
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...extra,
