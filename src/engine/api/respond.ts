@@ -69,17 +69,19 @@ export function streamResponse(status: number, contentType: string, stream: Hija
   return { status, headers: baseHeaders(contentType), body: Buffer.alloc(0), stream };
 }
 
-/** `101 UPGRADED`: the connection becomes a raw stream (attach, exec start with `Upgrade: tcp`). */
-export function upgradeResponse(stream: HijackedStream): ApiResponse {
-  return {
-    status: 101,
-    headers: [
-      ['Content-Type', 'application/vnd.docker.raw-stream'],
-      ['Connection', 'Upgrade'],
-      ['Upgrade', 'tcp'],
-    ],
-    body: Buffer.alloc(0),
-    stream,
-    upgrade: true,
-  };
+/**
+ * A hijacked answer (attach, exec start): `101 UPGRADED` when the client asked for `Upgrade: tcp`,
+ * else `200 OK`; the daemon writes its own status line and then the headers the middlewares had
+ * set, and the connection becomes the raw stream.
+ */
+export function upgradeResponse(stream: HijackedStream, upgrade = true): ApiResponse {
+  const headers: Array<[string, string]> = [['Content-Type', 'application/vnd.docker.raw-stream']];
+  if (upgrade) headers.push(['Connection', 'Upgrade'], ['Upgrade', 'tcp']);
+  headers.push(
+    ['Api-Version', API_VERSION],
+    ['Docker-Experimental', 'false'],
+    ['Ostype', 'linux'],
+    ['Server', SERVER_HEADER],
+  );
+  return { status: upgrade ? 101 : 200, headers, body: Buffer.alloc(0), stream, upgrade: true };
 }

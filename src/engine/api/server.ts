@@ -164,6 +164,12 @@ async function serveOne(
       ? errorResponse(413, `request body too large (limit ${MAX_BODY_BYTES} bytes)`)
       : await answer(toApiRequest(req, body));
   const method = req.method ?? 'GET';
+  if (apiRes.upgrade) {
+    // Hijacked without `Upgrade: tcp` (curl on exec start, attach): the daemon writes the raw stream
+    // on the connection itself and closes it at the end.
+    await writeHijacked(req.socket, apiRes, method);
+    return;
+  }
   res.sendDate = false;
   const headers = wireHeaders(apiRes, new Date(), method).filter(([k]) => k !== 'Transfer-Encoding');
   res.writeHead(apiRes.status, STATUS_TEXT[apiRes.status] ?? '', headers.flat());
@@ -179,6 +185,21 @@ async function serveOne(
     await apiRes.stream.run((chunk) => res.write(chunk), ctl.signal);
   } finally {
     res.end();
+  }
+}
+
+async function writeHijacked(socket: Duplex, apiRes: ApiResponse, method: string): Promise<void> {
+  const statusLine = `HTTP/1.1 ${apiRes.status} ${apiRes.status === 101 ? 'UPGRADED' : (STATUS_TEXT[apiRes.status] ?? '')}`;
+  const headers = wireHeaders(apiRes, new Date(), method);
+  socket.write(`${statusLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  const ctl = new AbortController();
+  socket.on('close', () => ctl.abort());
+  try {
+    await apiRes.stream?.run((chunk) => {
+      if (socket.writable && chunk.length) socket.write(chunk);
+    }, ctl.signal);
+  } finally {
+    if (socket.writable) socket.end();
   }
 }
 
@@ -206,7 +227,7 @@ async function serveUpgrade(
   }
   socket.pause();
   const apiRes = await answer(toApiRequest(req, body.subarray(0, length)));
-  const statusLine = `HTTP/1.1 ${apiRes.status} ${apiRes.upgrade ? 'UPGRADED' : (STATUS_TEXT[apiRes.status] ?? '')}`;
+  const statusLine = `HTTP/1.1 ${apiRes.status} ${apiRes.status === 101 ? 'UPGRADED' : (STATUS_TEXT[apiRes.status] ?? '')}`;
   const headers = wireHeaders(apiRes, new Date(), req.method ?? 'POST');
   const stream = apiRes.stream;
   const chunked = !apiRes.upgrade && stream !== undefined;

@@ -485,7 +485,7 @@ async function collectBody(res: ApiResponse): Promise<Buffer> {
 }
 
 function statusAndHeaders(res: ApiResponse, method: string): string {
-  const text = res.upgrade ? 'UPGRADED' : (STATUS_TEXT[res.status] ?? '');
+  const text = res.status === 101 ? 'UPGRADED' : (STATUS_TEXT[res.status] ?? '');
   let out = `HTTP/1.1 ${res.status} ${text}\r\n`;
   for (const [k, v] of wireHeaders(res, new Date(), method)) out += `${k}: ${v}\r\n`;
   return `${out}\r\n`;

@@ -41,7 +41,8 @@ export function attachEndpoint(
   req: EndpointRequest = {},
 ): EndpointRecord {
   if ((req.ipv4 || req.ipv6) && !nw.userSubnet) {
-    throw forbidden(
+    // runconfig.ErrUnsupportedNetworkNoSubnetAndIP is a validation error: 400, not 403.
+    throw badRequest(
       'user specified IP address is supported only when connecting to networks with user configured subnets',
     );
   }

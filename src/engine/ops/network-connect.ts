@@ -34,7 +34,8 @@ export function networkConnect(
     );
   }
   if (req.ipv6 && !nw.ipam.some((c) => c.subnet.includes(':'))) {
-    throw forbidden(
+    // runconfig.ErrUnsupportedNetworkNoSubnetAndIP is a validation error: 400, not 403.
+    throw badRequest(
       'user specified IP address is supported only when connecting to networks with user configured subnets',
     );
   }

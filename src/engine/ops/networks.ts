@@ -64,6 +64,8 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   if (PREDEFINED_NETWORKS.includes(name)) {
     throw forbidden(`operation is not permitted on predefined ${name} network `);
   }
+  // libnetwork's ErrInvalidName (only the API can send an empty name).
+  if (name === '') throw badRequest('invalid name: ');
   let driver = req.Driver || 'bridge';
   const existing = engine.state.networks.find((n) => n.name === name);
   if (existing && (req.CheckDuplicate || existing.scope === 'swarm' || driver === 'overlay')) {

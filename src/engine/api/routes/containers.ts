@@ -2,8 +2,7 @@
 
 import { listContainers } from '../../cli/commands/ps.ts';
 import type { Engine } from '../../engine.ts';
-import { marshal } from '../../go/json.ts';
-import type { ContainerRecord } from '../../model/state.ts';
+import type { ContainerRecord, LogLine } from '../../model/state.ts';
 import {
   type ContainerCreateRequest,
   containerCreate,
@@ -15,12 +14,22 @@ import {
   containersPrune,
   containerWait,
   getContainer,
+  isRunning,
+  settleContainers,
 } from '../../ops/containers.ts';
-import { containerView, networksView } from '../../views/container-view.ts';
+import { containerSummary } from '../../views/container-summary.ts';
+import { containerView } from '../../views/container-view.ts';
 import { ApiError } from '../errors.ts';
 import { parseFiltersParam } from '../filters.ts';
 import { T } from '../go-decode.ts';
-import { emptyResponse, goJsonResponse, jsonResponse, streamResponse } from '../respond.ts';
+import {
+  emptyResponse,
+  goJsonResponse,
+  jsonResponse,
+  plainJson,
+  streamResponse,
+  upgradeResponse,
+} from '../respond.ts';
 import { boolValue, del, get, post, type Route, readJson } from '../route.ts';
 import { frame } from '../stream.ts';
 import { ENDPOINT_SETTINGS_TYPE } from './networks.ts';
@@ -70,38 +79,37 @@ const CONTAINER_CREATE = T.struct('ContainerConfigWrapper', {
   ),
 });
 
-/** `types.Container`, as `GET /containers/json` lists it. */
-function summary(engine: Engine, c: ContainerRecord): Record<string, unknown> {
-  const ports: Array<Record<string, unknown>> = [];
-  for (const p of c.exposedPorts) {
-    const [port, type] = p.split('/') as [string, string];
-    const bound = c.boundPorts[p] ?? [];
-    if (bound.length === 0) ports.push({ PrivatePort: Number(port), Type: type });
-    for (const b of bound) {
-      ports.push({
-        IP: b.hostIp || '0.0.0.0',
-        PrivatePort: Number(port),
-        PublicPort: Number(b.hostPort),
-        Type: type,
-      });
-    }
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * The exit code once the container has run since `startedAt` and stopped. The record is held
+ * itself, so a container removed as it ends (`--rm`) still gives its code.
+ */
+async function untilExited(
+  engine: Engine,
+  c: ContainerRecord,
+  startedAt: string,
+  signal: AbortSignal,
+): Promise<number> {
+  for (;;) {
+    settleContainers(engine);
+    const gone = !engine.state.containers.includes(c);
+    if (gone || (c.startedAt !== startedAt && !isRunning(c) && c.status !== 'created')) return c.exitCode;
+    if (signal.aborted) return c.exitCode;
+    await sleep(20, signal);
   }
-  const command = [c.path, ...c.args].join(' ');
-  return {
-    Id: c.id,
-    Names: [`/${c.name}`],
-    Image: c.imageRef,
-    ImageID: c.imageId,
-    Command: command,
-    Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: ports,
-    Labels: c.labels,
-    State: c.status,
-    Status: '',
-    HostConfig: { NetworkMode: c.hostConfig.networkMode },
-    NetworkSettings: { Networks: JSON.parse(marshal(networksView(engine, c))) },
-    Mounts: [],
-  };
 }
 
 export const containerRoutes: Route[] = [
@@ -113,7 +121,7 @@ export const containerRoutes: Route[] = [
     });
     return jsonResponse(
       200,
-      list.map((c) => summary(engine, c)),
+      list.map((c) => containerSummary(engine, c)),
     );
   }),
   post('/containers/create', ({ engine, req }) => {
@@ -141,9 +149,64 @@ export const containerRoutes: Route[] = [
     containerKill(engine, params.name!, req.query.get('signal') || 'KILL');
     return emptyResponse(204);
   }),
-  post('/containers/{name:.*}/wait', ({ engine, params }) => {
+  post('/containers/{name:.*}/wait', ({ engine, req, params }) => {
+    const condition = req.query.get('condition') || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) {
+      throw new ApiError(400, `invalid condition: "${condition}"`);
+    }
+    const c = getContainer(engine, params.name!);
+    // A container that has not run yet (docker run waits before it starts) is waited for over a
+    // live connection; everything else answers at once, short sleeps ending by now.
+    if (
+      c.status === 'created' ||
+      (condition === 'next-exit' && c.status === 'running' && c.exitAtMs === undefined)
+    ) {
+      const startedAt = c.startedAt;
+      return streamResponse(200, 'application/json', {
+        run: async (write, signal) => {
+          const code = await untilExited(engine, c, startedAt, signal);
+          write(Buffer.from(`${plainJson({ Error: null, StatusCode: code })}\n`));
+        },
+      });
+    }
     const code = containerWait(engine, params.name!);
     return jsonResponse(200, { Error: null, StatusCode: code });
+  }),
+  post('/containers/{name:.*}/attach', ({ engine, req, params }) => {
+    const c = getContainer(engine, params.name!);
+    const wantOut = boolValue(req, 'stdout');
+    const wantErr = boolValue(req, 'stderr');
+    const logs = boolValue(req, 'logs');
+    const stream = boolValue(req, 'stream');
+    const tty = c.tty;
+    const pick = (l: LogLine) => (l.stream === 'stdout' ? wantOut : wantErr);
+    const encode = (l: LogLine) => (tty ? Buffer.from(l.text) : frame(l.stream, Buffer.from(l.text)));
+    const past = logs ? c.logs.filter(pick).map(encode) : [];
+    let seen = c.logs.length;
+    const wasDone = c.status !== 'created' && !isRunning(c);
+    return upgradeResponse(
+      {
+        run: async (write, signal) => {
+          for (const b of past) write(b);
+          if (!stream || wasDone) return;
+          // Output the container writes from now on, until it exits or the client leaves.
+          for (;;) {
+            for (const l of c.logs.slice(seen)) if (pick(l)) write(encode(l));
+            seen = c.logs.length;
+            const gone = !engine.state.containers.includes(c);
+            if (gone || (c.status !== 'created' && !isRunning(c))) return;
+            if (signal.aborted) return;
+            await sleep(20, signal);
+            settleContainers(engine);
+          }
+        },
+      },
+      req.headers.upgrade !== undefined,
+    );
+  }),
+  post('/containers/{name:.*}/resize', ({ engine, params }) => {
+    getContainer(engine, params.name!);
+    return emptyResponse(200);
   }),
   del('/containers/{name:.*}', ({ engine, req, params }) => {
     containerRemove(engine, params.name!, boolValue(req, 'force'));

@@ -1,11 +1,19 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
 import { containerRoutes } from './containers.ts';
+import { execRoutes } from './exec.ts';
 import { imageRoutes } from './images.ts';
 import { networkRoutes } from './networks.ts';
 import { swarmRoutes } from './swarm.ts';
 import { systemRoutes } from './system.ts';
 
 export function allRoutes(): Route[] {
-  return [...systemRoutes, ...networkRoutes, ...containerRoutes, ...imageRoutes, ...swarmRoutes];
+  return [
+    ...systemRoutes,
+    ...networkRoutes,
+    ...containerRoutes,
+    ...execRoutes,
+    ...imageRoutes,
+    ...swarmRoutes,
+  ];
 }

@@ -106,18 +106,8 @@ export const networkRoutes: Route[] = [
   }),
   post('/networks/create', ({ engine, req }) => {
     const body = readJson<Record<string, unknown>>(req, NETWORK_CREATE_REQUEST, EOF_BODY);
-    const create = normalizeCreate(body);
-    if (create.Name === '') throw new ApiError(400, 'invalid name: ');
-    // Docker creates a second network of the same name unless asked to check, and says so.
-    const existing = create.CheckDuplicate
-      ? undefined
-      : engine.state.networks.find((n) => n.name === create.Name);
-    const res = networkCreate(engine, create);
-    const warning =
-      existing && !res.Warning
-        ? `Network with name ${create.Name} (id : ${existing.id}) already exists`
-        : res.Warning;
-    return jsonResponse(201, { Id: res.Id, Warning: warning });
+    const res = networkCreate(engine, normalizeCreate(body));
+    return jsonResponse(201, { Id: res.Id, Warning: res.Warning });
   }),
   post('/networks/{id:.*}/connect', ({ engine, req, params }) => {
     const body = readJson<unknown>(req, NETWORK_CONNECT, EOF_BODY);
