@@ -169,8 +169,15 @@ async function main(): Promise<void> {
       { deliver: board.deliver, platforms: ['slack'] },
     );
     await closedLoop(runner, board, 'warm'); // JIT warm-up, not reported
+    const cpu0 = selfCpu();
+    const ipc = await closedLoop(runner, board, 'ipc');
+    const ipcCpu = ((selfCpu() - cpu0) * 1000) / ipc.latencies.length;
     rows.push(
-      row('in-process, closed loop', await closedLoop(runner, board, 'ipc'), 'one process, state in memory'),
+      row(
+        'in-process, closed loop',
+        ipc,
+        `one process, state in memory; CPU ${ipcCpu.toFixed(2)} ms/command`,
+      ),
     );
     rows.push(row('in-process, burst', await burst(runner, board, 'ipb')));
     await runner.close();

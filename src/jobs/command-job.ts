@@ -31,7 +31,7 @@ export function timeoutReply(req: TutorRequest, seconds: number): TutorReply {
     visibility: 'private',
     blocks: [
       text(
-        `Your command took longer than ${seconds} seconds, so the tutor stopped waiting for it. ` +
+        `Your command took longer than ${seconds} second${seconds === 1 ? '' : 's'}, so the tutor stopped waiting for it. ` +
           'Anything it finished stays in your sandbox; check with /docker network ls, or start over with /sandbox reset.',
       ),
     ],
@@ -47,7 +47,10 @@ export async function runWithTimeout(
   if (timeoutMs === undefined) return tutor.handle(req);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<TutorReply>((resolve) => {
-    timer = setTimeout(() => resolve(timeoutReply(req, Math.round(timeoutMs / 1000))), timeoutMs);
+    timer = setTimeout(
+      () => resolve(timeoutReply(req, Math.max(1, Math.round(timeoutMs / 1000)))),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([tutor.handle(req), timedOut]);
