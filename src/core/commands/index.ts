@@ -2,3 +2,4 @@
 import './topology.ts';
 import '../../ta/register.ts';
 import '../../engine/compose/slash-command.ts';
+import './api.ts';
