@@ -90,3 +90,21 @@ export async function createJobRunner(
     },
   };
 }
+
+/**
+ * /healthz and /metrics for a bot process (slack, discord) on METRICS_PORT: healthy while its
+ * runner can take requests. Returns a closer, or undefined when METRICS_PORT is 0.
+ */
+export async function serveBotHealth(
+  config: Pick<Config, 'METRICS_PORT'>,
+  runner: CreatedJobRunner,
+  metrics: PipelineMetrics,
+): Promise<{ port: number; close(): Promise<void> } | undefined> {
+  if (config.METRICS_PORT === 0) return undefined;
+  const { startHealthServer } = await import('../observability/health-server.ts');
+  return startHealthServer({
+    port: config.METRICS_PORT,
+    registry: metrics.registry,
+    health: () => ({ ok: runner.healthy(), details: { mode: runner.mode } }),
+  });
+}
