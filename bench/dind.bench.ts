@@ -65,6 +65,7 @@ async function main() {
       simCold.push(await timed(() => ok(sim.exec(`bench:cold:${i}`, 'docker network ls'))));
       await dind.reset(`bench:cold:${i}`);
     }
+    samples.cold = cold;
     rows.push({
       what: 'cold start + first command, p50',
       dind: p50(cold),
@@ -93,6 +94,7 @@ async function main() {
       await pooled.close();
     }
     const simWarm = await timed(() => ok(sim.exec('bench:warm', 'docker network ls')));
+    samples.warm = warm;
     rows.push({ what: 'warm acquire, p50', dind: p50(warm), sim: simWarm, unit: 'ms', target: '< 200' });
 
     // Round trip of one command in a ready sandbox.
@@ -161,7 +163,13 @@ async function main() {
     await sim.close();
   }
   print(rows);
+  const list = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+  process.stdout.write(
+    `\ncold starts (ms): ${list(samples.cold)}\nwarm acquires (ms): ${list(samples.warm)}\n`,
+  );
 }
+
+const samples = { cold: [] as number[], warm: [] as number[] };
 
 function print(rows: Row[]) {
   const fmt = (n: number, unit: string) => (unit === 'MB' ? `${n.toFixed(1)} MB` : `${Math.round(n)} ms`);
