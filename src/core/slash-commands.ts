@@ -16,6 +16,8 @@ export interface SlashCommand {
   usage: string;
   handler: SlashHandler;
   taOnly?: boolean;
+  /** Longest message this command reads (default MAX_MESSAGE_CHARS); `/compose save` takes whole files. */
+  maxChars?: number;
 }
 
 const commands = new Map<string, SlashCommand>();

@@ -21,6 +21,8 @@ export { registerSlashCommand, reply, type SlashHandler, type TutorDeps } from '
 
 /** Longest message the tutor reads; chat platforms cap theirs near 4,000 characters too. */
 export const MAX_MESSAGE_CHARS = 4096;
+/** No command reads more than this, whatever it declares. */
+export const HARD_MAX_MESSAGE_CHARS = 65_536;
 
 const COMING = ['quiz', 'lab', 'topology', 'api', 'learn', 'explain', 'why', 'course'];
 
@@ -84,13 +86,17 @@ export class Tutor {
 
   async handle(req: TutorRequest): Promise<TutorReply> {
     const raw = req.text;
-    if (raw.length > MAX_MESSAGE_CHARS) {
+    if (raw.length > HARD_MAX_MESSAGE_CHARS) {
       return reply(
         req,
-        text(`That message is too long (${raw.length} characters; the limit is ${MAX_MESSAGE_CHARS}).`),
+        text(`That message is too long (${raw.length} characters; the limit is ${HARD_MAX_MESSAGE_CHARS}).`),
       );
     }
     const line = raw.trim();
+    const limit = (line.startsWith('/') && slashCommand(commandName(line))?.maxChars) || MAX_MESSAGE_CHARS;
+    if (raw.length > limit) {
+      return reply(req, text(`That message is too long (${raw.length} characters; the limit is ${limit}).`));
+    }
     if (line === '')
       return reply(req, text('Type /help to see what I can do, or /docker network ls to start.'));
     // A bare `docker ...` is what students type from habit: take it as /docker.
@@ -102,7 +108,7 @@ export class Tutor {
       );
     }
     const space = normalized.search(/\s/);
-    const name = (space < 0 ? normalized.slice(1) : normalized.slice(1, space)).toLowerCase();
+    const name = commandName(normalized);
     const args = space < 0 ? '' : normalized.slice(space + 1);
     const cmd = slashCommand(name);
     if (!cmd) {
@@ -125,4 +131,10 @@ export class Tutor {
       );
     }
   }
+}
+
+/** `/Docker network ls` -> `docker`. */
+function commandName(line: string): string {
+  const space = line.search(/\s/);
+  return (space < 0 ? line.slice(1) : line.slice(1, space)).toLowerCase();
 }

@@ -48,6 +48,8 @@ export function stripFences(s: string): string {
 registerSlashCommand('compose', {
   summary: 'your compose files: list, show, save your own',
   usage: '/compose list',
+  // A pasted compose file may be up to 64 kB (plus the command itself).
+  maxChars: 66_000,
   handler: async (req, args, deps) => {
     const m = /^\s*(\S*)[ \t]*(\S*)[ \t]*\r?\n?([\s\S]*)$/.exec(args);
     const sub = m?.[1] ?? '';
