@@ -123,6 +123,8 @@ export interface EndpointRecord {
   dnsNames: string[];
   /** `--mac-address`: used instead of the address-derived MAC when the endpoint activates. */
   requestedMac?: string;
+  /** A swarm task's address on this network, given by the manager's allocator when the task was made. */
+  swarmIpv4?: string;
   /** Interface inside the container while running (`eth0`) and its kernel index. */
   ifName?: string;
   ifIndex?: number;
@@ -243,8 +245,6 @@ export interface LogLine {
   time: string;
 }
 
-export interface ImageRecord {
-  /** `sha256:<64 hex>`. */
 /** One `docker exec` as the API knows it: created, then started once. */
 export interface ExecRecord {
   id: string;
@@ -265,6 +265,8 @@ export interface ExecRecord {
   pid: number;
 }
 
+export interface ImageRecord {
+  /** `sha256:<64 hex>`. */
   id: string;
   repoTags: string[];
   repoDigests: string[];
@@ -291,13 +293,20 @@ export interface SwarmRecord {
   lastPoolIndex: number;
   lastVxlanId: number;
   services: ServiceRecord[];
-}
-
   /**
    * When the last task scheduled so far leaves `Preparing` (clock ms): the node's image lookups
    * for tasks run one after another, so each task waits for the one before it.
    */
   lastTaskReadyAtMs?: number;
+  /** Place of that task in the current run of back-to-back lookups (1 = the first). */
+  lastTaskQueuePos?: number;
+  /**
+   * Time the swarm has lived through that the clock has not: the CLI waiting for a service to
+   * converge returns at once here, but the tasks it waited for must have started afterwards.
+   */
+  clockSkewMs?: number;
+}
+
 export interface ServiceRecord {
   id: string;
   name: string;
@@ -326,12 +335,12 @@ export interface TaskRecord {
   slot: number;
   /** The container running the task, once one exists. */
   containerId: string;
-  state: string;
-  desiredState?: string;
   /** `preparing` (image lookup), `running`, `shutdown`. */
-  created: string;
+  state: string;
   /** While preparing: when the task's container starts (clock ms). */
   readyAtMs?: number;
+  desiredState?: string;
+  created: string;
   updated?: string;
   /** Addresses on the service's networks when no container model holds them, `10.0.1.3/24` by network ID. */
   addresses?: Array<{ networkId: string; addr: string }>;

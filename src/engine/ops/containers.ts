@@ -13,7 +13,12 @@ import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts'
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { getImage, imageCatalog } from './images.ts';
 import { findContainer, tryFindNetwork } from './lookup.ts';
-import { attachToSwarmNetwork, detachFromSwarmNetworks, ensureLoadBalancer } from './swarm.ts';
+import {
+  attachToSwarmNetwork,
+  detachFromSwarmNetworks,
+  ensureLoadBalancer,
+  prepareSwarmNetworks,
+} from './swarm.ts';
 
 /** The body of `POST /containers/create` (the fields the simulator honours). */
 export interface ContainerCreateRequest {
@@ -70,8 +75,17 @@ export const HUMAN_PAUSE_MS = 2000;
 
 const RESTART_POLICIES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
 
+/** What other parts of the daemon do as time passes (swarm tasks starting), run at each look. */
+const settlers: Array<(engine: Engine) => void> = [];
+
+/** Registers `fn` to run whenever containers are settled (swarm tasks use it to start). */
+export function onSettle(fn: (engine: Engine) => void): void {
+  if (!settlers.includes(fn)) settlers.push(fn);
+}
+
 /** Containers whose main process ended by itself since the last look (`sleep 5`), exited now. */
 export function settleContainers(engine: Engine): void {
+  for (const fn of settlers) fn(engine);
   // A person types commands a few seconds apart: a short `sleep` is over by the next one.
   const now = engine.nowMs() + HUMAN_PAUSE_MS;
   for (const c of [...engine.state.containers]) {
@@ -318,7 +332,7 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
         delete ep.ipamIpv6;
       } else throw badRequest('user specified IP address is supported on user defined networks only');
     }
-    if (nw.scope === 'swarm' && !nw.attachable) {
+    if (nw.scope === 'swarm' && !nw.attachable && !c.taskId) {
       throw serverError(
         `Could not attach to network ${nw.name}: rpc error: code = PermissionDenied desc = network ${nw.name} not manually attachable`,
       );
@@ -348,13 +362,23 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
   }
   const activated: EndpointRecord[] = [];
   try {
-    for (const ep of ordered) {
+    // The node sets up docker_gwbridge, the ingress sandbox and each overlay it joins before
+    // the container's own interfaces: their kernel indexes come first.
+    prepareSwarmNetworks(
+      engine,
+      ordered.map((ep) => networkById(engine, ep.networkId)!),
+    );
+    // A task's ingress interface is eth0 but is plugged in last, after the gateway.
+    const isIngress = (ep: EndpointRecord) => networkById(engine, ep.networkId)?.ingress === true;
+    const activate = (ep: EndpointRecord) => {
       const nw = networkById(engine, ep.networkId)!;
       activateEndpoint(engine, ep, nw);
       activated.push(ep);
       if (isUserDefined(nw) && isAddressed(nw)) addDefaultAliases(c, ep);
-    }
+    };
+    for (const ep of ordered.filter((e) => !isIngress(e))) activate(ep);
     attachSwarmGateway(engine, c);
+    for (const ep of ordered.filter(isIngress)) activate(ep);
     c.sandboxId ??= engine.ids.hex64();
     bindPorts(engine, c);
   } catch (e) {

@@ -89,7 +89,10 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
     } else if (nw.scope === 'swarm') {
       // Swarm networks: the task's address from the manager, else the next one after the last
       // handed out (serial, as the swarm allocator does), not the lowest free.
-      ipv4 = endpoint.swarmIpv4 || allocateSerial(engine, nw, false).ip;
+      const kept = endpoint.swarmIpv4;
+      ipv4 = kept && !taken.has(kept) ? kept : allocateSerial(engine, nw, false).ip;
+      // The daemon records the manager's address as the endpoint's IPAM config.
+      endpoint.swarmIpv4 = ipv4;
     } else {
       const range = v4.ipRange ? parseCidr(v4.ipRange) : null;
       const found = firstFree(range ? { subnet, range } : { subnet }, taken);
@@ -99,7 +102,8 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
     }
     endpoint.ipv4 = ipv4;
     endpoint.ipv4Prefix = subnet.prefix;
-    endpoint.gateway = v4.effectiveGateway ?? v4.gateway ?? '';
+    // Overlay endpoints have no gateway of their own (docker_gwbridge is the way out).
+    endpoint.gateway = nw.scope === 'swarm' ? '' : (v4.effectiveGateway ?? v4.gateway ?? '');
     endpoint.mac = endpoint.requestedMac || macForIpv4(ipv4);
   }
   const v6 = nw.enableIPv6 ? nw.ipam.find((c) => c.subnet.includes(':')) : undefined;

@@ -401,6 +401,13 @@ export function networkRemove(engine: Engine, term: string): void {
   if (nw.ingress && engine.state.swarm?.services.length) {
     throw forbidden('ingress network cannot be removed because service ports depend on it');
   }
+  // The manager answers for swarm networks: a service using it is named before its tasks.
+  const usedByService = engine.state.swarm?.services.find((s) => s.networks.some((n) => n.target === nw.id));
+  if (usedByService) {
+    throw forbidden(
+      `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by service ${usedByService.id}`,
+    );
+  }
   const active = endpointsOn(engine, nw);
   if (active.length > 0) {
     if (nw.scope === 'swarm') {
@@ -409,12 +416,6 @@ export function networkRemove(engine: Engine, term: string): void {
       );
     }
     throw forbidden(`error while removing network: network ${nw.name} id ${nw.id} has active endpoints`);
-  }
-  const inUseByService = engine.state.swarm?.services.find((s) => s.networks.some((n) => n.target === nw.id));
-  if (inUseByService) {
-    throw forbidden(
-      `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by service ${inUseByService.id}`,
-    );
   }
   engine.state.networks = engine.state.networks.filter((n) => n !== nw);
 }

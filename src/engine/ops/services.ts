@@ -6,16 +6,11 @@
  */
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import type { NetworkRecord, ServiceRecord, TaskRecord } from '../model/state.ts';
+import type { NetworkRecord, ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
 import { findNetwork } from './lookup.ts';
 import { allocateSerial, releaseAddress } from './overlay-ipam.ts';
-import {
-  ensureGatewayBridge,
-  ensureLoadBalancer,
-  ingressNetwork,
-  nextIndex,
-  requireManager,
-} from './swarm.ts';
+import { removeTask, scheduleTask, settleTasks } from './service-tasks.ts';
+import { ingressNetwork, nextIndex, requireManager } from './swarm.ts';
 
 export interface PortConfigRequest {
   Protocol?: string;
@@ -172,48 +167,46 @@ function taskNetworks(engine: Engine, service: ServiceRecord): NetworkRecord[] {
   return out;
 }
 
-/** Starts or removes tasks until the service has the replicas it asks for. */
+/**
+ * Adds or removes tasks until the service has what it asks for: replicated services one task per
+ * slot 1..N (scaling down removes the highest slots, containers and all), global services one.
+ */
 function reconcile(engine: Engine, service: ServiceRecord): void {
+  settleTasks(engine);
+  const swarm = requireManager(engine);
   const want = service.mode === 'global' ? 1 : service.replicas;
-  const live = service.tasks.filter((t) => t.desiredState !== 'shutdown');
-  for (const t of live.slice(want)) stopTask(engine, t);
-  for (let slot = live.length + 1; slot <= want; slot++)
-    startTask(engine, service, service.mode === 'global' ? 0 : slot);
+  const keep = (t: TaskRecord) => (service.mode === 'global' ? true : t.slot <= want);
+  for (const t of service.tasks.filter((t) => !keep(t))) removeTask(engine, t);
+  service.tasks = service.tasks.filter(keep);
+  if (service.mode === 'global') {
+    if (!service.tasks.length) startTask(engine, swarm, service, 0);
+    return;
+  }
+  for (let slot = 1; slot <= want; slot++) {
+    if (!service.tasks.some((t) => t.slot === slot)) startTask(engine, swarm, service, slot);
+  }
 }
 
-function startTask(engine: Engine, service: ServiceRecord, slot: number): void {
+/** A new task: its addresses now (the manager allocates them), its container when it is ready. */
+function startTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, slot: number): void {
   const now = engine.now();
   const task: TaskRecord = {
     id: engine.ids.swarm25(),
     slot,
     containerId: '',
-    state: 'running',
+    state: 'preparing',
     desiredState: 'running',
     created: now,
     updated: now,
     addresses: [],
   };
-  const nets = taskNetworks(engine, service);
-  for (const nw of nets) {
+  for (const nw of taskNetworks(engine, service)) {
     const { ip, prefix } = allocateSerial(engine, nw);
     task.addresses!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
   }
-  if (nets.length) {
-    ensureGatewayBridge(engine);
-    for (const nw of nets) ensureLoadBalancer(engine, nw);
-  }
+  scheduleTask(engine, swarm, task);
   service.tasks.push(task);
-}
-
-function stopTask(engine: Engine, task: TaskRecord): void {
-  for (const a of task.addresses ?? []) {
-    const nw = engine.state.networks.find((n) => n.id === a.networkId);
-    if (nw) releaseAddress(nw, a.addr);
-  }
-  task.addresses = [];
-  task.state = 'shutdown';
-  task.desiredState = 'shutdown';
-  task.updated = engine.now();
+  service.tasks.sort((a, b) => a.slot - b.slot);
 }
 
 /** The service's ID, name or unique ID prefix, as the manager resolves it. */
@@ -229,6 +222,7 @@ export function findService(engine: Engine, term: string): ServiceRecord {
 
 export function serviceList(engine: Engine, filters: Record<string, string[]> = {}): ServiceRecord[] {
   const swarm = requireManager(engine);
+  settleTasks(engine);
   return swarm.services.filter((s) => {
     if (filters.name?.length && !filters.name.some((n) => s.name.startsWith(n))) return false;
     if (filters.id?.length && !filters.id.some((i) => s.id.startsWith(i))) return false;
@@ -269,7 +263,9 @@ export function serviceUpdate(
 export function serviceRemove(engine: Engine, term: string): void {
   const swarm = requireManager(engine);
   const service = findService(engine, term);
-  for (const t of service.tasks) stopTask(engine, t);
+  settleTasks(engine);
+  for (const t of service.tasks) removeTask(engine, t);
+  service.tasks = [];
   for (const v of service.vips ?? []) {
     const nw = engine.state.networks.find((n) => n.id === v.networkId);
     if (nw) releaseAddress(nw, v.addr);
@@ -283,6 +279,7 @@ export function taskList(
   serviceTerm?: string,
 ): Array<{ service: ServiceRecord; task: TaskRecord }> {
   const swarm = requireManager(engine);
+  settleTasks(engine);
   const services = serviceTerm ? [findService(engine, serviceTerm)] : swarm.services;
   return services.flatMap((service) => service.tasks.map((task) => ({ service, task })));
 }

@@ -119,10 +119,12 @@ export function swarmLeave(engine: Engine, force = false): void {
   const taskContainers = new Set(
     swarm.services.flatMap((s) => s.tasks.map((t) => t.containerId)).filter((id) => id !== ''),
   );
+  // Task containers go with their tasks; other containers lose their swarm interfaces.
+  for (const c of engine.state.containers) removeSandboxEndpoint(gw, c.id);
   engine.state.containers = engine.state.containers.filter((c) => !taskContainers.has(c.id) && !c.serviceId);
   for (const c of engine.state.containers) {
+    if (c.endpoints.some((ep) => swarmNets.has(ep.networkId))) delete c.gatewayIface;
     c.endpoints = c.endpoints.filter((ep) => !swarmNets.has(ep.networkId));
-    removeSandboxEndpoint(gw, c.id);
   }
   engine.state.networks = engine.state.networks.filter((n) => !swarmNets.has(n.id));
   engine.state.swarm = null;
@@ -150,9 +152,13 @@ export function ensureGatewayBridge(engine: Engine): NetworkRecord {
     });
     gw = engine.state.networks.find((n) => n.name === GWBRIDGE)!;
     gw.ipamOptions = null;
+    // Measured: docker_gwbridge takes one kernel index more than the bridge itself.
+    consumeIfIndexes(engine, 1);
   }
   const ingress = ingressNetwork(engine);
   if (ingress && !ingress.sandboxEndpoints?.some((e) => e.key === 'ingress-sbox')) {
+    // The ingress sandbox: the network's vxlan and bridge port, and its veth on docker_gwbridge.
+    consumeIfIndexes(engine, INGRESS_SANDBOX_IFINDEXES);
     addSandboxEndpoint(engine, gw, 'ingress-sbox', 'gateway_ingress-sbox');
     const ip = ingress.allocated[1] ?? nextIngressSandboxIp(ingress);
     addSandboxEndpoint(engine, ingress, 'ingress-sbox', 'ingress-endpoint', ip);
@@ -182,10 +188,48 @@ export function attachToSwarmNetwork(
   };
 }
 
-/** The container stopped or left its last swarm network: its gwbridge interface goes. */
+/**
+ * The container stopped or left its last swarm network: its gwbridge interface goes, and so does
+ * the load balancer of each overlay no running container uses any more (the node leaves it; the
+ * next container there sets it up again, with a new address).
+ */
 export function detachFromSwarmNetworks(engine: Engine, containerId: string): void {
   const gw = engine.state.networks.find((n) => n.name === GWBRIDGE);
   if (gw) removeSandboxEndpoint(gw, containerId);
+  for (const nw of engine.state.networks) {
+    if (nw.scope !== 'swarm' || nw.ingress || !hasLoadBalancer(nw)) continue;
+    const inUse = engine.state.containers.some(
+      (c) => c.id !== containerId && c.endpoints.some((ep) => ep.networkId === nw.id && ep.endpointId !== ''),
+    );
+    if (!inUse) removeSandboxEndpoint(nw, `lb-${nw.name}`);
+  }
+}
+
+/** Kernel interfaces the node makes for the ingress sandbox (counted on the recording dind). */
+const INGRESS_SANDBOX_IFINDEXES = 5;
+/** ... and for an overlay it starts using: the vxlan device and the load balancer's veth pair. */
+const OVERLAY_SETUP_IFINDEXES = 3;
+
+function consumeIfIndexes(engine: Engine, n: number): void {
+  engine.state.daemon.nextIfIndex = (engine.state.daemon.nextIfIndex ?? 3) + n;
+}
+
+function hasLoadBalancer(nw: NetworkRecord): boolean {
+  return nw.sandboxEndpoints?.some((e) => e.key === `lb-${nw.name}`) ?? false;
+}
+
+/**
+ * Before a container's interfaces are made on swarm networks: docker_gwbridge and the ingress
+ * sandbox exist, and each overlay the node is not using yet is set up (its kernel interfaces come
+ * before the container's; its load-balancer address after, see `ensureLoadBalancer`).
+ */
+export function prepareSwarmNetworks(engine: Engine, nets: NetworkRecord[]): void {
+  const swarmNets = nets.filter((n) => n.scope === 'swarm');
+  if (!swarmNets.length) return;
+  ensureGatewayBridge(engine);
+  for (const nw of swarmNets) {
+    if (!nw.ingress && !hasLoadBalancer(nw)) consumeIfIndexes(engine, OVERLAY_SETUP_IFINDEXES);
+  }
 }
 
 /** The per-network load balancer sandbox (`lb-<name>`), made when the node first uses the network. */

@@ -29,7 +29,9 @@ const LO_INET = '    inet 127.0.0.1/8 scope host lo';
 const LFT = '       valid_lft forever preferred_lft forever';
 
 /** The interfaces `ip` lists: the host's eth0 in host mode, else the container's veths. */
-function ipIfaces(proc: Proc): Array<Omit<Iface, 'network' | 'endpoint'> & { v6only?: boolean }> {
+function ipIfaces(
+  proc: Proc,
+): Array<Omit<Iface, 'network' | 'endpoint'> & { mtu: number; v6only?: boolean }> {
   const { engine, container } = proc;
   if (isHostMode(engine, container)) {
     const d = engine.state.daemon;
@@ -44,10 +46,15 @@ function ipIfaces(proc: Proc): Array<Omit<Iface, 'network' | 'endpoint'> & { v6o
         ipv6: '',
         ipv6Prefix: 0,
         gateway: d.hostGateway,
+        mtu: 1500,
       },
     ];
   }
-  return interfaces(engine, container);
+  // VXLAN takes 50 bytes: overlay interfaces have mtu 1450.
+  return interfaces(engine, container).map((i) => ({
+    ...i,
+    mtu: i.network.driver === 'overlay' ? 1450 : 1500,
+  }));
 }
 
 function hostBroadcast(ip: string, prefix: number): string {
@@ -84,8 +91,8 @@ export function ip(proc: Proc): ProcResult {
   const showLo = !devFilter || devFilter === 'lo';
   const lines: string[] = [];
   // busybox leaves the qdisc out when only IPv6 addresses are asked for.
-  const head = (i: { name: string; index: number; peer: number }) =>
-    `${i.index}: ${i.name}@if${i.peer}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 ${family === '6' ? '' : 'qdisc noqueue '}`;
+  const head = (i: { name: string; index: number; peer: number; mtu: number }) =>
+    `${i.index}: ${i.name}@if${i.peer}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu ${i.mtu} ${family === '6' ? '' : 'qdisc noqueue '}`;
   if ('address'.startsWith(obj) && obj !== '') {
     if (oneline) {
       if (showLo && family !== '6') lines.push(`1: lo    inet 127.0.0.1/8 scope host lo\\${LFT}`);

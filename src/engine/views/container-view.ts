@@ -28,11 +28,13 @@ function portMap(map: Record<string, PortBinding[]>, nullWhenEmpty: boolean): Go
 
 export function endpointSettingsView(engine: Engine, c: ContainerRecord, ep: EndpointRecord): GoValue {
   const started = c.sandboxId !== undefined;
+  // On swarm networks the address the manager allocated shows as the requested one.
+  const v4 = ep.ipamIpv4 || ep.swarmIpv4;
   const ipam =
-    ep.ipamIpv4 || ep.ipamIpv6
+    v4 || ep.ipamIpv6
       ? goPtr(
           goStruct('network.EndpointIPAMConfig', [
-            f('IPv4Address', ep.ipamIpv4 ?? '', { omitempty: true }),
+            f('IPv4Address', v4 ?? '', { omitempty: true }),
             f('IPv6Address', ep.ipamIpv6 ?? '', { omitempty: true }),
             f('LinkLocalIPs', goSlice([], true), { omitempty: true }),
           ]),

@@ -5,6 +5,7 @@ import { goTimeString } from '../../go/fmt.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ServiceRecord, TaskRecord } from '../../model/state.ts';
 import { tryFindNetwork } from '../../ops/lookup.ts';
+import { advanceSwarmClock, swarmNowMs } from '../../ops/service-tasks.ts';
 import {
   findService,
   type PortConfigRequest,
@@ -97,10 +98,44 @@ function printWarnings(ctx: CommandContext, warnings: string[]): void {
   for (const w of warnings) ctx.term.eprintln(w);
 }
 
-/** What the CLI prints while waiting for convergence without a terminal. */
-function progressText(service: ServiceRecord): string {
+/** The CLI polls the service this often while it waits (`progress.ServiceProgress`). */
+const POLL_MS = 200;
+/** ... and watches converged tasks this long before it says so (UpdateConfig.Monitor). */
+const MONITOR_MS = 5000;
+/** Above this many replicas the CLI draws no per-slot lines. */
+const MAX_PROGRESS_BARS = 20;
+
+/**
+ * What the CLI prints while it waits for the service to converge, without a terminal: the first
+ * poll draws the overall line at 0 and an empty line per slot, then every poll prints the overall
+ * line again with the tasks running by then (a line per poll: nothing is overwritten), then five
+ * seconds of `verify:` lines. The swarm's clock moves on by the time that took.
+ */
+function convergeProgress(engine: Engine, service: ServiceRecord): string {
   const n = service.mode === 'global' ? 1 : service.replicas;
-  return `overall progress: 0 out of ${n} tasks \noverall progress: ${n} out of ${n} tasks \nverify: Waiting 5 seconds to verify that tasks are stable... \nverify: Service converged \n`;
+  const lines = [`overall progress: 0 out of ${n} tasks`];
+  if (service.mode === 'replicated' && n <= MAX_PROGRESS_BARS) {
+    for (let slot = 1; slot <= n; slot++) lines.push(`${slot}/${n}:  `);
+  }
+  const start = swarmNowMs(engine);
+  const ready = service.tasks
+    .filter((t) => t.state === 'running' || t.state === 'preparing')
+    .map((t) => (t.state === 'running' ? start : (t.readyAtMs ?? start)));
+  let poll = 0;
+  // A service that cannot converge (no task will run) is waited on for as long as a person would.
+  for (; poll < 3000; poll++) {
+    const at = start + poll * POLL_MS;
+    const running = ready.filter((r) => r <= at).length;
+    lines.push(`overall progress: ${running} out of ${n} tasks`);
+    if (running >= n) break;
+  }
+  for (let i = 0; i < MONITOR_MS / POLL_MS; i++) {
+    const left = MONITOR_MS / 1000 - Math.floor((i * POLL_MS) / 1000);
+    lines.push(`verify: Waiting ${left} seconds to verify that tasks are stable...`);
+  }
+  lines.push('verify: Service converged');
+  advanceSwarmClock(engine, (poll + MONITOR_MS / POLL_MS) * POLL_MS);
+  return `${lines.join('\n')}\n`;
 }
 
 const create: LeafCommand = {
@@ -181,7 +216,7 @@ const create: LeafCommand = {
       const { service, warnings } = serviceCreate(ctx.engine, spec);
       printWarnings(ctx, warnings);
       ctx.term.println(service.id);
-      if (!flags.bool('detach') && !flags.bool('quiet')) ctx.term.out(progressText(service));
+      if (!flags.bool('detach') && !flags.bool('quiet')) ctx.term.out(convergeProgress(ctx.engine, service));
       return 0;
     } catch (e) {
       return printDaemonError(ctx, e);
@@ -399,7 +434,7 @@ const ps: LeafCommand = {
       return printDaemonError(ctx, e);
     }
     const engine = ctx.engine;
-    const nowMs = engine.nowMs();
+    const nowMs = swarmNowMs(engine);
     const noTrunc = ctx.flags.bool('no-trunc');
     const nodeId = engine.state.swarm!.nodeId;
     const hostname = engine.state.daemon.hostname;
@@ -426,7 +461,7 @@ const ps: LeafCommand = {
           Image: goFunc(() => service.image),
           Node: goFunc(() => hostname),
           DesiredState: goFunc(() => (task.desiredState ?? 'running').replace(/^./, (c) => c.toUpperCase())),
-          CurrentState: goFunc(() => `${state} ${humanDuration(Math.max(0, since))} ago`),
+          CurrentState: goFunc(() => `${state} ${humanDuration(Math.max(0, since)).toLowerCase()} ago`),
           Error: goFunc(() => ''),
           Ports: goFunc(() => ''),
           CreatedAt: goFunc(() => goTimeString(task.created)),
@@ -526,7 +561,7 @@ const scale: LeafCommand = {
     if (!ctx.flags.bool('detach') && errors.length === 0) {
       for (const arg of ctx.args) {
         const svc = findService(ctx.engine, arg.split('=')[0]!);
-        ctx.term.out(progressText(svc));
+        ctx.term.out(convergeProgress(ctx.engine, svc));
       }
     }
     if (errors.length) {
@@ -570,7 +605,8 @@ const update: LeafCommand = {
       const { warnings } = serviceUpdate(ctx.engine, term, change);
       printWarnings(ctx, warnings);
       ctx.term.println(term);
-      if (!ctx.flags.bool('detach') && !ctx.flags.bool('quiet')) ctx.term.out(progressText(svc));
+      if (!ctx.flags.bool('detach') && !ctx.flags.bool('quiet'))
+        ctx.term.out(convergeProgress(ctx.engine, svc));
       return 0;
     } catch (e) {
       if (e instanceof EngineError && e.status === 404 && e.message.startsWith('service ')) {
