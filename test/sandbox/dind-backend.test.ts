@@ -80,6 +80,7 @@ describe.skipIf('skip' in env)('dind backend', () => {
       expect(Object.keys(info.NetworkSettings.Networks)).toEqual(['docker-tutor-sandboxes']);
       const net = await docker.getNetwork('docker-tutor-sandboxes').inspect();
       expect(net.Internal).toBe(true);
+      expect(net.Options?.['com.docker.network.bridge.enable_icc']).toBe('false');
       expect(hc.Memory).toBeGreaterThan(0);
       expect(hc.PidsLimit).toBeGreaterThan(0);
       expect(hc.NanoCpus).toBeGreaterThan(0);

@@ -82,6 +82,10 @@ export function createOptions(opts: {
     name: opts.name,
     Image: opts.image,
     Hostname: 'sandbox',
+    // docker:dind's entry point would also listen on tcp://0.0.0.0:2375, where the other sandboxes
+    // on the network could reach it; a command line of our own keeps it on its unix socket.
+    // (Our image's entry.sh ignores it.)
+    Cmd: ['dockerd', '--host=unix:///var/run/docker.sock'],
     // docker:dind would otherwise spend seconds making TLS certificates for a TCP listener.
     Env: ['DOCKER_TLS_CERTDIR='],
     Labels: {

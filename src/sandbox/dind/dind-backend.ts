@@ -68,6 +68,8 @@ export const DEFAULTS = {
 
 export class SandboxStartError extends Error {}
 
+const NO_ICC = 'com.docker.network.bridge.enable_icc';
+
 interface Sandbox {
   id: string;
   lastUsed: number;
@@ -504,6 +506,8 @@ export class DindBackend implements SandboxBackend {
         Internal: true,
         CheckDuplicate: true,
         Labels: { [LABEL_NAMESPACE]: this.opts.namespace },
+        // Sandboxes never talk to each other: no traffic between containers of this bridge.
+        Options: { [NO_ICC]: 'false' },
       };
       try {
         await docker.createNetwork({ ...base, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } });
@@ -518,6 +522,11 @@ export class DindBackend implements SandboxBackend {
     }
     if (!info.Internal) {
       throw new Error(`network ${network} exists but is not --internal; sandboxes must not reach past it`);
+    }
+    if (info.Options?.[NO_ICC] !== 'false') {
+      this.opts.warn(
+        `network ${network} lets sandboxes reach each other; remove it (with no sandbox on it) so it is made again with ${NO_ICC}=false`,
+      );
     }
     // The gateway of an internal bridge is this machine: curl must not reach it.
     this.hostAddresses = ((info.IPAM?.Config ?? []) as { Gateway?: string }[])
