@@ -8,8 +8,8 @@
  * 3. When a real dockerd answers (DOCKER_HOST or /var/run/docker.sock), the same small scenario
  *    through the real docker CLI and through the simulator, side by side, as a ratio.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scenarioCommands } from '../src/cli/transcript-command.ts';
