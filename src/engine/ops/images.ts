@@ -251,7 +251,8 @@ export function removeImage(engine: Engine, term: string, force = false): string
     if (users.length > 0) {
       const user = users[0]!;
       throw conflict(
-        `conflict: unable to remove repository reference "${name}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${img.id.slice(7, 19)}`,
+        // Docker quotes the reference as the client gave it (`alpine`, not `alpine:latest`).
+        `conflict: unable to remove repository reference "${term}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${img.id.slice(7, 19)}`,
       );
     }
     img.repoTags = [];

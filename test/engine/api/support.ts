@@ -47,7 +47,14 @@ export async function call(
   const resText = out.toString('utf8');
   const ct = res.headers.find(([k]) => k === 'Content-Type')?.[1] ?? '';
   let json: unknown;
-  if (ct === 'application/json' && resText.trim() !== '') json = JSON.parse(resText);
+  // A progress stream (pull, push) is several JSON lines: left to the caller.
+  if (ct === 'application/json' && resText.trim() !== '') {
+    try {
+      json = JSON.parse(resText);
+    } catch {
+      json = undefined;
+    }
+  }
   return { method, path: q < 0 ? target : target.slice(0, q), status: res.status, res, text: resText, json };
 }
 
