@@ -226,7 +226,15 @@ describe.skipIf('skip' in env)('dind backend', () => {
         "docker network ls --filter name=survives --format '{{.Name}}'",
       );
       expect(r.output).toBe('survives-restart\n');
-      expect(await again.cleanup()).toBe(1);
+      // The idle clock survives too: three hours later, a fresh tutor reaps it.
+      const later = await make('life', {
+        namespace: ns,
+        security: 'caps',
+        now: () => Date.now() + 3 * 3600_000,
+        idleTtlMs: 2 * 3600_000,
+      });
+      expect((await later.maintain()).reaped).toEqual(['course:other:x']);
+      expect(await again.cleanup()).toBe(0);
       expect(
         await docker.listContainers({ all: true, filters: { label: [`${LABEL_NAMESPACE}=${ns}`] } }),
       ).toEqual([]);
