@@ -13,6 +13,7 @@ import { sandboxKey } from '../sandbox/backend.ts';
 import { rateLimitedReply } from './command-job.ts';
 import { type Deliver, type DeliveryLedger, deliverOnce, RedisDeliveryLedger } from './idempotency.ts';
 import type { JobRunner, SubmitResult } from './in-process-runner.ts';
+import type { DeliveryJobData, SandboxOpJobData } from './job-data.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
 import {
   commandQueueName,
@@ -24,7 +25,6 @@ import {
 } from './queues.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { decodeReply } from './reply-codec.ts';
-import type { DeliveryJobData, SandboxOpJobData } from './worker-pool.ts';
 
 export interface QueuedRunnerOptions {
   redis: Redis;

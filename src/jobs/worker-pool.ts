@@ -6,14 +6,22 @@
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Tutor } from '../core/tutor.ts';
-import { type TutorReply, type TutorRequest, text } from '../core/types.ts';
+import { type Platform, type TutorReply, type TutorRequest, text } from '../core/types.ts';
 import { type Logger, silentLogger } from '../observability/logger.ts';
 import type { PipelineMetrics, QueueDepth } from '../observability/metrics.ts';
 import type { SandboxBackend } from '../sandbox/backend.ts';
 import { handleCommandJob } from './command-job.ts';
-import { RedisResultStore } from './idempotency.ts';
+import {
+  type Deliver,
+  type DeliveryLedger,
+  deliverOnce,
+  RedisDeliveryLedger,
+  RedisResultStore,
+} from './idempotency.ts';
+import type { DeliveryJobData, SandboxOpJobData } from './job-data.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
 import { ProcessGate } from './process-gate.ts';
+import { QueuedRunner } from './queued-runner.ts';
 import {
   commandQueueName,
   defaultLayout,
@@ -48,21 +56,13 @@ export interface WorkerPoolOptions {
   resultSeconds?: number;
   logger?: Logger;
   metrics?: PipelineMetrics;
-}
-
-/** What a delivery job carries from a worker to the bot process that owns the platform client. */
-export interface DeliveryJobData {
-  req: TutorRequest;
-  reply: ReturnType<typeof encodeReply>;
-  /** When the worker queued it, ms since the epoch. */
-  queuedAt: number;
-}
-
-/** Per-sandbox operations, run in the sandbox's shard so they stay in order with its commands. */
-export interface SandboxOpJobData {
-  op: 'reset';
-  key: string;
-  requestedBy?: string;
+  /**
+   * Platforms this worker can post to itself (their APIs need no connection owned by a bot
+   * process: Slack response URLs and Web API, Discord interaction webhooks). Their replies skip
+   * the deliveries queue, at most once per request ID through the shared ledger; a failed post
+   * falls back to the deliveries queue, which this pool then also consumes for those platforms.
+   */
+  deliverers?: Partial<Record<Platform, Deliver>>;
 }
 
 export const deliveryJobOptions = {
@@ -84,6 +84,9 @@ export class WorkerPool {
   private readonly results: RedisResultStore;
   private readonly onReady = () => void this.applyShardConcurrency();
   private closing: Promise<void> | undefined;
+  private readonly ledger: DeliveryLedger;
+  /** Consumes the deliveries queues of `deliverers`' platforms (the fallback path). */
+  private fallbackConsumer: { start(): Promise<void>; close(): Promise<void> } | undefined;
 
   constructor(private readonly opts: WorkerPoolOptions) {
     this.layout = opts.layout ?? defaultLayout;
@@ -93,6 +96,7 @@ export class WorkerPool {
       prefix: `${this.layout.prefix}:`,
       resultSeconds: opts.resultSeconds ?? 300,
     });
+    this.ledger = new RedisDeliveryLedger(opts.redis, { prefix: `${this.layout.prefix}:` });
   }
 
   async start(): Promise<void> {
@@ -135,6 +139,19 @@ export class WorkerPool {
         concurrency: 1,
       }),
     );
+    const direct = Object.keys(this.opts.deliverers ?? {}) as Platform[];
+    if (direct.length > 0) {
+      this.fallbackConsumer = new QueuedRunner({
+        redis,
+        layout: this.layout,
+        platforms: direct,
+        ledger: this.ledger,
+        deliver: (reply, req) => this.opts.deliverers![req.identity.platform]!(reply, req),
+        logger: this.log,
+        ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
+      });
+      await this.fallbackConsumer.start();
+    }
     this.opts.metrics?.setDepthSource(() => this.depths());
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     this.log.info({ shards: this.layout.shards, prefix }, 'worker pool started');
@@ -155,6 +172,7 @@ export class WorkerPool {
     this.closing ??= (async () => {
       this.opts.redis.off('ready', this.onReady);
       await Promise.all(this.workers.map((w) => w.close()));
+      await this.fallbackConsumer?.close();
       await Promise.all([...this.shardQueues, ...this.deliveryQueues.values()].map((q) => q.close()));
       this.log.info('worker pool closed');
     })();
@@ -260,6 +278,21 @@ export class WorkerPool {
 
   /** Hands a reply to the bot process of its platform; the job ID makes a second hand-over a no-op. */
   private async enqueueDelivery(reply: TutorReply, req: TutorRequest): Promise<void> {
+    const direct = this.opts.deliverers?.[req.identity.platform];
+    if (direct) {
+      try {
+        const outcome = await deliverOnce(this.ledger, direct, reply, req);
+        this.opts.metrics?.jobs.inc({ queue: 'deliveries', outcome });
+        if (outcome === 'delivered' && req.receivedAt > 0)
+          this.opts.metrics?.enqueueToReplySeconds.observe((Date.now() - req.receivedAt) / 1000);
+        return;
+      } catch (e) {
+        this.log.warn(
+          { requestId: req.id, err: (e as Error).message },
+          'direct delivery failed; queued for retry',
+        );
+      }
+    }
     const name = deliveryQueueName(req.identity.platform);
     let q = this.deliveryQueues.get(name);
     if (!q) {

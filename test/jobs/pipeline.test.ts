@@ -199,6 +199,40 @@ describe.skipIf(skip)('queued pipeline (BullMQ, real Redis)', () => {
     expect(rec.delivered).toHaveLength(0);
   });
 
+  it('workers can post directly; a failed direct post falls back to the deliveries queue, once', async () => {
+    const layout: QueueLayout = { prefix: `t${randomUUID().slice(0, 8)}`, shards: 4 };
+    const redis = connectRedis(server.url, 'direct');
+    const rec = recorder();
+    let failures = 1;
+    const backend = new SimBackend({
+      store: new RedisStateStore(redis, { prefix: `${layout.prefix}:sandbox:` }),
+    });
+    const pool = new WorkerPool({
+      redis,
+      layout,
+      tutor: new Tutor({ backend }),
+      deliverers: {
+        slack: async (reply, req) => {
+          if (failures-- > 0) throw new Error('Slack said 503');
+          await rec.deliver(reply, req);
+        },
+      },
+    });
+    await pool.start();
+    // A submit-only bot process: it posts nothing itself.
+    const runner = new QueuedRunner({ redis, layout, deliver: async () => {}, platforms: [] });
+    closers.push(async () => {
+      await runner.close();
+      await pool.close();
+      redis.disconnect();
+    });
+    const reqs = [0, 1, 2].map((i) => request('direct', `/docker network create d${i}`));
+    for (const r of reqs) await runner.submit(r);
+    await rec.waitFor(3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.delivered.map((d) => d.req.id).sort()).toEqual(reqs.map((r) => r.id).sort());
+  });
+
   it('metrics count jobs and enqueue-to-reply times', async () => {
     const { runner, rec, metrics } = await setup();
     await runner.submit(request('m', '/docker network ls'));
