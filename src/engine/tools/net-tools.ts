@@ -12,6 +12,7 @@ import {
   broadcast,
   connect,
   defaultRouteIface,
+  embeddedDnsLookupAll,
   type Iface,
   interfaces,
   isHostMode,
@@ -275,7 +276,11 @@ export function nslookup(proc: Proc): ProcResult {
   const fromDns = 'ip' in res && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
   // busybox prints the (empty) AAAA answer first, then the A answer.
   out += 'Non-authoritative answer:\n\nNon-authoritative answer:\n';
-  if (fromDns) out += `Name:\t${name}\nAddress: ${res.ip}\n`;
+  if (fromDns) {
+    // `tasks.<service>` answers with every task's address.
+    const all = embeddedDnsLookupAll(engine, container, name);
+    for (const ip of all.length ? all : [res.ip]) out += `Name:\t${name}\nAddress: ${ip}\n`;
+  }
   out += '\n';
   proc.out(out);
   return exited(0);

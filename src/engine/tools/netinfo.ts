@@ -6,6 +6,7 @@
 import type { Engine } from '../engine.ts';
 import { broadcastOf, formatIp, networkOf, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, ListenerRecord, NetworkRecord } from '../model/state.ts';
+import { serviceDnsLookup } from '../ops/service-dns.ts';
 
 export interface Iface {
   name: string;
@@ -142,7 +143,11 @@ export function hostsFile(engine: Engine, c: ContainerRecord): string {
   for (const link of linkEntries(engine, c)) lines.push(`${link.ip}\t${link.names.join(' ')}`);
   // One line for the container's own name per network it joined, in the order it joined them.
   const host = c.domainname ? `${c.hostname}.${c.domainname}\t${c.hostname}` : c.hostname;
-  for (const i of interfaces(engine, owner)) lines.push(`${i.ipv4}\t${host}`);
+  // The routing mesh's ingress address and docker_gwbridge's are not the container's names.
+  for (const i of interfaces(engine, owner)) {
+    if (i.network.ingress || i.network.name === 'docker_gwbridge') continue;
+    lines.push(`${i.ipv4}\t${host}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -183,7 +188,7 @@ export function resolvConf(engine: Engine, c: ContainerRecord): string {
   const hc = c.hostConfig;
   const lines: string[] = [];
   if (hc.dnsSearch.length) lines.push(`search ${hc.dnsSearch.join(' ')}`);
-  if (usesEmbeddedDns(engine, c)) {
+  if (netnsOwner(engine, c).embeddedDns ?? usesEmbeddedDns(engine, c)) {
     lines.push('nameserver 127.0.0.11');
     lines.push(`options ${hc.dnsOptions.length ? hc.dnsOptions.join(' ') : 'ndots:0'}`);
     return `${lines.join('\n')}\n`;
@@ -213,8 +218,24 @@ function hostsLookup(engine: Engine, c: ContainerRecord, name: string): string |
 
 /** Docker's embedded DNS: names, aliases and links on the user-defined networks `c` is on. */
 export function embeddedDnsLookup(engine: Engine, c: ContainerRecord, name: string): string | null {
+  return embeddedDnsLookupAll(engine, c, name)[0] ?? null;
+}
+
+/** Every address the embedded DNS answers for `name` (`tasks.<service>` has one per task). */
+export function embeddedDnsLookupAll(engine: Engine, c: ContainerRecord, name: string): string[] {
   const owner = netnsOwner(engine, c);
   const lower = name.toLowerCase().replace(/\.$/, '');
+  for (const ep of owner.endpoints) {
+    const nw = netById(engine, ep.networkId);
+    if (!nw || nw.scope !== 'swarm' || !ep.ipv4) continue;
+    const found = serviceDnsLookup(engine.state, nw.id, lower);
+    if (found) return found;
+  }
+  const one = containerDnsLookup(engine, owner, lower);
+  return one ? [one] : [];
+}
+
+function containerDnsLookup(engine: Engine, owner: ContainerRecord, lower: string): string | null {
   for (const ep of owner.endpoints) {
     const nw = netById(engine, ep.networkId);
     if (!nw || nw.predefined || !ep.ipv4) continue;
