@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../engine.ts';
 import { FlagError, type FlagSpec, FlagValues, flagUsages, HelpRequested, parseFlags } from './flags.ts';
+import { type RecordedCommand, recordedCommand, recordedFlags, useTail } from './help/recorded.ts';
 import { ExitError, type Terminal } from './terminal.ts';
 
 export type ArgsRule =
@@ -55,9 +56,18 @@ function plural(word: string, n: number): string {
   return n === 1 ? word : `${word}s`;
 }
 
+/** What real Docker says about `path`: its argument rule, Use line and short text win. */
+function recordedLeaf(path: string) {
+  const rec = recordedCommand(path);
+  return rec && !rec.group ? rec : undefined;
+}
+
 export function argsError(cmd: LeafCommand, path: string, n: number): string | null {
-  const rule = cmd.args;
-  const tail = `.\nSee '${path} --help'.\n\nUsage:  ${path} ${cmd.use}\n\n${cmd.short}`;
+  const rec = recordedLeaf(path);
+  const rule = rec?.args ?? cmd.args;
+  const use = rec ? useTail(rec, path) : cmd.use;
+  const short = rec?.short ?? cmd.short;
+  const tail = `.\nSee '${path} --help'.\n\nUsage:  ${path} ${use}\n\n${short}`;
   switch (rule.kind) {
     case 'any':
       return null;
@@ -82,6 +92,8 @@ export function argsError(cmd: LeafCommand, path: string, n: number): string | n
 
 /** cobra's usage template as docker sets it, for a leaf command. */
 export function leafUsage(cmd: LeafCommand, path: string): string {
+  const rec = recordedLeaf(path);
+  if (rec) return rec.help;
   let text = `\nUsage:  ${path} ${cmd.use}\n\n${cmd.short}\n`;
   if (cmd.aliases?.length) {
     text += `\nAliases:\n  ${[cmd.name, ...cmd.aliases].join(', ')}\n`;
@@ -93,6 +105,8 @@ export function leafUsage(cmd: LeafCommand, path: string): string {
 
 /** cobra's usage template for a command with subcommands. */
 export function groupUsage(group: GroupCommand, path: string): string {
+  const rec = recordedCommand(path);
+  if (rec?.group) return rec.help;
   const visible = group.children.filter((c) => !c.hidden);
   const pad = Math.max(11, ...visible.map((c) => c.name.length));
   const lines = visible
@@ -103,6 +117,54 @@ export function groupUsage(group: GroupCommand, path: string): string {
     `\nUsage:  ${path} COMMAND\n\n${group.short}\n\nCommands:\n${lines.join('\n')}\n\n` +
     `Run '${path} COMMAND --help' for more information on a command.\n`
   );
+}
+
+function replay(term: Terminal, out: { stdout: string; stderr: string; exit: number }): number {
+  if (out.stdout) term.out(out.stdout);
+  if (out.stderr) term.err(out.stderr);
+  return out.exit;
+}
+
+/**
+ * A command real Docker has under `path` but the simulator does not run: built from the
+ * recording, so its flags and arguments are checked as Docker checks them before it answers
+ * that the sandbox cannot do it.
+ */
+export function recordedChild(path: string, name: string): CommandNode | undefined {
+  const parent = recordedCommand(path);
+  if (!parent?.group) return undefined;
+  for (const childName of parent.children) {
+    const rec = recordedCommand(`${path} ${childName}`);
+    if (rec && (childName === name || rec.aliases.includes(name))) {
+      return stubFromRecording(`${path} ${childName}`, childName, rec);
+    }
+  }
+  return undefined;
+}
+
+export function stubFromRecording(path: string, name: string, rec: RecordedCommand): CommandNode {
+  const aliases = rec.aliases.filter((a) => a !== name);
+  if (rec.group) {
+    return { name, aliases, short: rec.short, children: [] };
+  }
+  return {
+    name,
+    aliases,
+    use: useTail(rec, path),
+    short: rec.short,
+    flags: recordedFlags(rec),
+    args: rec.args,
+    interspersed: !/\[COMMAND\] \[ARG\.\.\.\]|COMMAND \[ARG\.\.\.\]/.test(rec.use),
+    run: (ctx) => notAvailable(ctx),
+  };
+}
+
+/** The honest answer of a command the sandbox cannot run. */
+export function notAvailable(ctx: CommandContext): number {
+  ctx.term.eprintln(
+    `Error response from daemon: ${ctx.path.replace(/^docker /, '')} is not available in this sandbox`,
+  );
+  return 1;
 }
 
 export function findChild(group: GroupCommand, name: string): CommandNode | undefined {
@@ -118,8 +180,10 @@ export async function dispatch(
 ): Promise<number> {
   const { term } = base;
   const first = argv[0];
+  const rec = recordedCommand(path);
   if (first === undefined) {
-    // A group alone prints its usage (to stdout, as cobra's help does).
+    // A group alone prints its usage (on stderr, exit 0, as docker's ShowHelp does).
+    if (rec?.group) return replay(term, rec.bare);
     term.out(groupUsage(group, path));
     return 0;
   }
@@ -134,14 +198,38 @@ export async function dispatch(
     term.eprintln(`${flag}\nSee '${path} --help'.`);
     return 125;
   }
-  const child = findChild(group, first);
+  const child = findChild(group, first) ?? recordedChild(path, first);
   if (!child) {
+    if (rec?.group) return replay(term, rec.bogus);
     term.eprintln(`\n${groupUsage(group, path).replace(/^\n/, '').replace(/\n$/, '')}`);
     return 1;
   }
   const childPath = `${path} ${child.name}`;
   if (isGroup(child)) return dispatch(child, childPath, argv.slice(1), base);
   return runLeaf(child, childPath, argv.slice(1), base);
+}
+
+/** docker's `filter` option type rejects a value without `=` while the flags are parsed. */
+function checkFilterValues(specs: FlagSpec[], parsed: ReturnType<typeof parseFlags>): void {
+  for (const spec of specs) {
+    if (typeof spec.type !== 'object' || spec.type.typeName !== 'filter') continue;
+    const bad = parsed.values.get(spec.name)?.find((v) => !v.includes('='));
+    if (bad === undefined) continue;
+    const flagDesc = spec.short ? `-${spec.short}, --${spec.name}` : `--${spec.name}`;
+    throw new FlagError(
+      `invalid argument "${bad}" for "${flagDesc}" flag: bad format of filter (expected name=value)`,
+    );
+  }
+}
+
+/** The command's flags plus any real Docker has that it does not declare (parsed, then ignored). */
+function withRecordedFlags(cmd: LeafCommand, path: string): FlagSpec[] {
+  const rec = recordedLeaf(path);
+  if (!rec) return cmd.flags;
+  const known = new Set(cmd.flags.map((f) => f.name));
+  const shorts = new Set(cmd.flags.flatMap((f) => (f.short ? [f.short] : [])));
+  const extra = recordedFlags(rec).filter((f) => !known.has(f.name) && !(f.short && shorts.has(f.short)));
+  return extra.length ? [...cmd.flags, ...extra] : cmd.flags;
 }
 
 export async function runLeaf(
@@ -153,7 +241,9 @@ export async function runLeaf(
   const { term } = base;
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv, cmd.flags, cmd.interspersed !== false);
+    const specs = withRecordedFlags(cmd, path);
+    parsed = parseFlags(argv, specs, cmd.interspersed !== false);
+    checkFilterValues(specs, parsed);
   } catch (e) {
     if (e instanceof HelpRequested) {
       term.out(leafUsage(cmd, path));
