@@ -15,7 +15,7 @@ export function findNetwork(engine: Engine, term: string): NetworkRecord {
   }
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1)
-    throw badRequest(`network ${term} is ambiguous (${byName.length} matches found on name)`);
+    throw badRequest(`network ${term} is ambiguous (${byName.length} matches found based on name)`);
   if (byPrefix.length === 1) return byPrefix[0]!;
   if (byPrefix.length > 1) {
     throw badRequest(`network ${term} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);

@@ -65,7 +65,8 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     throw forbidden(`operation is not permitted on predefined ${name} network `);
   }
   // libnetwork's ErrInvalidName (only the API can send an empty name).
-  if (name === '') throw badRequest('invalid name: ');
+  // The daemon rejects it deep in libnetwork, with a plain error: a 500.
+  if (name === '') throw serverError('invalid name: ');
   let driver = req.Driver || 'bridge';
   const existing = engine.state.networks.find((n) => n.name === name);
   if (existing && (req.CheckDuplicate || existing.scope === 'swarm' || driver === 'overlay')) {

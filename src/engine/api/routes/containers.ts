@@ -7,11 +7,14 @@ import {
   type ContainerCreateRequest,
   containerCreate,
   containerKill,
+  containerPause,
   containerRemove,
+  containerRename,
   containerRestart,
   containerStart,
   containerStop,
   containersPrune,
+  containerUnpause,
   containerWait,
   getContainer,
   isRunning,
@@ -143,6 +146,18 @@ export const containerRoutes: Route[] = [
   ),
   post('/containers/{name:.*}/restart', ({ engine, params }) => {
     containerRestart(engine, params.name!);
+    return emptyResponse(204);
+  }),
+  post('/containers/{name:.*}/rename', ({ engine, req, params }) => {
+    containerRename(engine, params.name!, req.query.get('name') ?? '');
+    return emptyResponse(204);
+  }),
+  post('/containers/{name:.*}/pause', ({ engine, params }) => {
+    containerPause(engine, params.name!);
+    return emptyResponse(204);
+  }),
+  post('/containers/{name:.*}/unpause', ({ engine, params }) => {
+    containerUnpause(engine, params.name!);
     return emptyResponse(204);
   }),
   post('/containers/{name:.*}/kill', ({ engine, req, params }) => {
