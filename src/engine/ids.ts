@@ -33,15 +33,28 @@ export class SeededIds implements IdSource {
   }
 
   hex64(): string {
-    let out = '';
-    while (out.length < 64) out += this.next().toString(16).padStart(8, '0');
-    return out;
+    for (;;) {
+      let out = '';
+      while (out.length < 64) out += this.next().toString(16).padStart(8, '0');
+      if (readableAsId(out)) return out;
+    }
   }
 
   swarm25(): string {
     const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-    let out = '';
-    for (let i = 0; i < 25; i++) out += alphabet[this.int(36)];
-    return out;
+    for (;;) {
+      let out = '';
+      for (let i = 0; i < 25; i++) out += alphabet[this.int(36)];
+      if (readableAsId(out)) return out;
+    }
   }
+}
+
+/**
+ * Transcript comparison (ours and the course's) recognizes an ID, full or cut to 12 characters,
+ * by a digit in it. Real Docker sometimes draws a swarm ID without one (about 2% of 12-character
+ * prefixes); the simulator draws again instead, so its IDs are always recognized.
+ */
+function readableAsId(id: string): boolean {
+  return /\d/.test(id.slice(0, 12));
 }
