@@ -3,6 +3,7 @@
  * groups and shortcuts, dispatched the way the docker CLI 20.10 does.
  */
 import type { Engine } from '../engine.ts';
+import { noteCliRoundTrip } from '../ops/service-tasks.ts';
 import { type CommandNode, dispatch, findChild, type GroupCommand, stubFromRecording } from './command.ts';
 import { networkCommand } from './commands/network.ts';
 import { recordedCommand, recordedPaths, recordedRoot } from './help/recorded.ts';
@@ -31,6 +32,7 @@ export async function runDocker(
   argv: string[],
   term = new Terminal(),
 ): Promise<CommandResult> {
+  noteCliRoundTrip(engine);
   const exitCode = await runDockerInto(engine, argv, term);
   return { stdout: term.stdout, stderr: term.stderr, combined: term.combined, exitCode };
 }

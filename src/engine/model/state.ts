@@ -181,12 +181,22 @@ export interface ContainerRecord {
   /** Swarm task this container runs, if any. */
   taskId?: string;
   serviceId?: string;
+  /**
+   * Its task was removed: the node stops the container (SIGTERM, then SIGKILL after the grace
+   * period) and removes it at this time of the swarm's clock.
+   */
+  swarmRemoveAtMs?: number;
   /** Files written inside the container (`sh -c 'echo x > /f'`). */
   files?: Record<string, string>;
   /** Executions (`docker exec`) known to the API. */
   execIds?: string[];
   /** Set on first start: the network sandbox (`SandboxID`), kept after stop as Docker does. */
   sandboxId?: string;
+  /**
+   * The embedded DNS (127.0.0.11) was started for this run: resolv.conf is written at start and
+   * rewritten only when the first user-defined network joins, never on disconnect.
+   */
+  embeddedDns?: boolean;
   /** What the main process serves while running (httpd, nginx, nc...). */
   listeners?: ListenerRecord[];
   /** When the main process ends by itself (`sleep 5`), in clock milliseconds, and its exit code. */
@@ -305,6 +315,8 @@ export interface SwarmRecord {
    * converge returns at once here, but the tasks it waited for must have started afterwards.
    */
   clockSkewMs?: number;
+  /** Removed services whose names the node's DNS still answers until it has cleaned up. */
+  fadingServices?: Array<{ name: string; vips: Array<{ networkId: string; addr: string }>; untilMs: number }>;
 }
 
 export interface ServiceRecord {

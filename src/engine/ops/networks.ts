@@ -409,7 +409,8 @@ export function networkRemove(engine: Engine, term: string): void {
       `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by service ${usedByService.id}`,
     );
   }
-  const active = endpointsOn(engine, nw);
+  // Containers of removed tasks that are still stopping no longer count for the manager.
+  const active = endpointsOn(engine, nw).filter((x) => x.container.swarmRemoveAtMs === undefined);
   if (active.length > 0) {
     if (nw.scope === 'swarm') {
       throw forbidden(

@@ -26,5 +26,10 @@ export function serviceDnsLookup(state: EngineState, networkId: string, name: st
       return ips.length ? ips : null;
     }
   }
+  // A removed service's name answers until the node has cleaned up after its tasks.
+  for (const s of state.swarm?.fadingServices ?? []) {
+    const vip = s.vips.find((v) => v.networkId === networkId);
+    if (vip && s.name.toLowerCase() === lower) return [vip.addr.split('/')[0]!];
+  }
   return null;
 }

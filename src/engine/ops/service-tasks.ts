@@ -21,12 +21,22 @@ import { releaseAddress } from './overlay-ipam.ts';
 /**
  * From a task's creation to its container running when no other lookup is under way, and the
  * gaps between tasks queued behind it: measured on the recording dind (19.8–20.8 s, then
- * 9.6–10.0 s apart). These values reproduce the recorded `service scale` of golden 67 poll for
- * poll, with up to 200 ms between the commands.
+ * 9.6–10.0 s apart; a task that is the first on an overlay the node has not set up yet takes
+ * about 0.3 s more). With `CLI_ROUND_TRIP_MS` these values reproduce the recorded convergence
+ * polls of goldens 67, 90 and 91 poll for poll.
  */
-export const FIRST_LOOKUP_MS = 20_000;
+export const FIRST_LOOKUP_MS = 20_200;
+export const OVERLAY_SETUP_MS = 300;
 export const SECOND_LOOKUP_GAP_MS = 10_000;
 export const LATER_LOOKUP_GAP_MS = 9_600;
+/** What one `docker` command costs the swarm's clock: the CLI's round trips to the daemon. */
+export const CLI_ROUND_TRIP_MS = 120;
+
+/** A docker command ran: the swarm's clock moves on by a round trip (see `CLI_ROUND_TRIP_MS`). */
+export function noteCliRoundTrip(engine: Engine): void {
+  const swarm = engine.state.swarm;
+  if (swarm) swarm.clockSkewMs = (swarm.clockSkewMs ?? 0) + CLI_ROUND_TRIP_MS;
+}
 
 /** The swarm's clock: the engine's plus the time the CLI spent waiting for convergence. */
 export function swarmNowMs(engine: Engine): number {
@@ -42,10 +52,15 @@ export function advanceSwarmClock(engine: Engine, ms: number): void {
 }
 
 /** When a task made now leaves `Preparing`: lookups run one at a time. */
-export function scheduleTask(engine: Engine, swarm: SwarmRecord, task: TaskRecord): void {
+export function scheduleTask(
+  engine: Engine,
+  swarm: SwarmRecord,
+  task: TaskRecord,
+  setsUpOverlay: boolean,
+): void {
   const now = swarmNowMs(engine);
   const last = swarm.lastTaskReadyAtMs;
-  let ready = now + FIRST_LOOKUP_MS;
+  let ready = now + FIRST_LOOKUP_MS + (setsUpOverlay ? OVERLAY_SETUP_MS : 0);
   let pos = 1;
   if (last !== undefined && last > now) {
     pos = (swarm.lastTaskQueuePos ?? 1) + 1;
@@ -71,6 +86,15 @@ export function settleTasks(engine: Engine): void {
       .filter(({ task }) => task.state === 'preparing' && (task.readyAtMs ?? 0) <= now)
       .sort((a, b) => (a.task.readyAtMs ?? 0) - (b.task.readyAtMs ?? 0));
     for (const { service, task } of due) runTask(engine, swarm, service, task);
+    if (swarm.fadingServices) {
+      swarm.fadingServices = swarm.fadingServices.filter((s) => s.untilMs > now);
+      if (!swarm.fadingServices.length) delete swarm.fadingServices;
+    }
+    for (const c of [...engine.state.containers]) {
+      if (c.swarmRemoveAtMs === undefined || c.swarmRemoveAtMs > now) continue;
+      if (isRunning(c)) c.status = 'exited';
+      removeContainerRecord(engine, c);
+    }
   } finally {
     settling = false;
   }
@@ -128,13 +152,16 @@ function runTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, tas
   delete task.readyAtMs;
 }
 
-/** Removes a task: its container goes, and the addresses it still reserved are freed. */
+/** A task's container gets this long to stop (`StopGracePeriod`): `sleep` ignores SIGTERM as PID 1. */
+export const STOP_GRACE_MS = 10_000;
+
+/**
+ * Removes a task: it leaves the manager's store (and the DNS) at once, its container is stopped
+ * and removed by the node when the grace period is over; addresses it still reserved are freed.
+ */
 export function removeTask(engine: Engine, task: TaskRecord): void {
   const c = engine.state.containers.find((x) => x.id === task.containerId && task.containerId !== '');
-  if (c) {
-    if (isRunning(c)) c.status = 'exited';
-    removeContainerRecord(engine, c);
-  }
+  if (c) c.swarmRemoveAtMs = swarmNowMs(engine) + (c.termExitCode === undefined ? STOP_GRACE_MS : 0);
   for (const a of task.addresses ?? []) {
     const nw = engine.state.networks.find((n) => n.id === a.networkId);
     if (nw) releaseAddress(nw, a.addr);

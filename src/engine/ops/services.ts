@@ -9,7 +9,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import type { NetworkRecord, ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
 import { findNetwork } from './lookup.ts';
 import { allocateSerial, releaseAddress } from './overlay-ipam.ts';
-import { removeTask, scheduleTask, settleTasks } from './service-tasks.ts';
+import { removeTask, STOP_GRACE_MS, scheduleTask, settleTasks, swarmNowMs } from './service-tasks.ts';
 import { ingressNetwork, nextIndex, requireManager } from './swarm.ts';
 
 export interface PortConfigRequest {
@@ -105,6 +105,20 @@ export function serviceCreate(
     publishedPort: p.PublishedPort ?? 0,
     publishMode: p.PublishMode || 'ingress',
   }));
+  for (const p of ports) {
+    if (p.publishMode !== 'ingress' || p.publishedPort === 0) continue;
+    const holder = swarm.services.find((s) =>
+      s.ports.some(
+        (q) =>
+          q.publishMode === 'ingress' && q.publishedPort === p.publishedPort && q.protocol === p.protocol,
+      ),
+    );
+    if (holder) {
+      throw badRequest(
+        `rpc error: code = InvalidArgument desc = port '${p.publishedPort}' is already in use by service '${holder.name}' (${holder.id}) as an ingress port`,
+      );
+    }
+  }
   assignPublishedPorts(swarm.services, ports);
   const now = engine.now();
   const mode = spec.Mode?.Global ? 'global' : 'replicated';
@@ -200,11 +214,19 @@ function startTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, s
     updated: now,
     addresses: [],
   };
-  for (const nw of taskNetworks(engine, service)) {
+  const nets = taskNetworks(engine, service);
+  // The first task on an overlay the node does not use yet has it set up first.
+  const inUse = (nw: NetworkRecord) =>
+    nw.sandboxEndpoints?.some((e) => e.key === `lb-${nw.name}`) ||
+    swarm.services.some((s) =>
+      s.tasks.some((t) => t.state === 'preparing' && t.addresses?.some((a) => a.networkId === nw.id)),
+    );
+  const setsUpOverlay = nets.some((nw) => !nw.ingress && !inUse(nw));
+  for (const nw of nets) {
     const { ip, prefix } = allocateSerial(engine, nw);
     task.addresses!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
   }
-  scheduleTask(engine, swarm, task);
+  scheduleTask(engine, swarm, task, setsUpOverlay);
   service.tasks.push(task);
   service.tasks.sort((a, b) => a.slot - b.slot);
 }
@@ -266,6 +288,10 @@ export function serviceRemove(engine: Engine, term: string): void {
   settleTasks(engine);
   for (const t of service.tasks) removeTask(engine, t);
   service.tasks = [];
+  swarm.fadingServices = [
+    ...(swarm.fadingServices ?? []),
+    { name: service.name, vips: [...(service.vips ?? [])], untilMs: swarmNowMs(engine) + STOP_GRACE_MS },
+  ];
   for (const v of service.vips ?? []) {
     const nw = engine.state.networks.find((n) => n.id === v.networkId);
     if (nw) releaseAddress(nw, v.addr);

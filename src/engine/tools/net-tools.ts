@@ -273,6 +273,12 @@ export function nslookup(proc: Proc): ProcResult {
   }
   let out = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n';
   const res = resolve(engine, container, name);
+  // A dotted name the embedded DNS does not know (`tasks.web` without tasks) goes to the host's
+  // resolvers, which the sandbox cannot reach.
+  if ('error' in res && name.includes('.')) {
+    proc.out(';; connection timed out; no servers could be reached\n\n');
+    return exited(1);
+  }
   const fromDns = 'ip' in res && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
   // busybox prints the (empty) AAAA answer first, then the A answer.
   out += 'Non-authoritative answer:\n\nNon-authoritative answer:\n';

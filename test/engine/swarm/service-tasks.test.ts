@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/engine/clock.ts';
 import { Engine, runHostLine } from '../../../src/engine/index.ts';
-import { FIRST_LOOKUP_MS, SECOND_LOOKUP_GAP_MS } from '../../../src/engine/ops/service-tasks.ts';
+import {
+  FIRST_LOOKUP_MS,
+  SECOND_LOOKUP_GAP_MS,
+  STOP_GRACE_MS,
+} from '../../../src/engine/ops/service-tasks.ts';
 
 function sandbox() {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 2, 0, 0));
@@ -120,12 +124,21 @@ describe('service tasks', () => {
     expectNoDuplicates(engine);
 
     await run('docker service scale -d web=1');
+    // The removed tasks' containers get their grace period to stop, then go.
+    expect(
+      (await run("docker ps --format '{{.Names}}'")).out.split('\n').filter((n) => n.startsWith('web.')),
+    ).toHaveLength(3);
+    clock.advance(STOP_GRACE_MS);
     expect(
       (await run("docker ps --format '{{.Names}}'")).out.split('\n').filter((n) => n.startsWith('web.')),
     ).toHaveLength(1);
     expectNoDuplicates(engine);
 
     expect((await run('docker service rm web')).exitCode).toBe(0);
+    // The name answers until the node has cleaned up.
+    expect((await run('docker exec other nslookup web')).out).toContain('Address: 10.0.1.2');
+    clock.advance(STOP_GRACE_MS);
+    expect((await run('docker exec other nslookup web')).out).not.toContain('Address: 10.0.1.2');
     expect((await run("docker ps -a --format '{{.Names}}'")).out).toBe('other\n');
     const appnet = engine.state.networks.find((n) => n.name === 'appnet')!;
     const ingress = engine.state.networks.find((n) => n.ingress)!;
