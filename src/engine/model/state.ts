@@ -201,6 +201,13 @@ export interface ContainerRecord {
   listeners?: ListenerRecord[];
   /** When the main process ends by itself (`sleep 5`), in clock milliseconds, and its exit code. */
   exitAtMs?: number;
+  /** The main process's exit code at `exitAtMs` (0 when absent). */
+  exitAtCode?: number;
+  /**
+   * Looks at the container that still find it running although `exitAtMs` has passed: the daemon
+   * handles the exit of a `docker run -d` whose process is over at once after the CLI returned.
+   */
+  exitAfterLooks?: number;
   /** Next `ethN` for an interface added while running (numbers are not reused until restart). */
   nextEth?: number;
   /** `--domainname`, `--expose` and `--mac-address` as given (Config fields). */
@@ -230,6 +237,12 @@ export interface ListenerRecord {
   kind: 'httpd' | 'nginx' | 'apache' | 'nc' | 'other';
   root?: string;
   reply?: string;
+  /** nc -e: the program run on each connection, its stdin the client's data, its output the reply. */
+  exec?: string[];
+  /** nc -l: one connection, then the program ends (`-ll -e` keeps serving). */
+  once?: boolean;
+  /** Served by the container's main process (which ends when a one-shot listener has served). */
+  main?: boolean;
 }
 
 export interface HostConfigRecord {
@@ -310,6 +323,8 @@ export interface SwarmRecord {
   lastTaskReadyAtMs?: number;
   /** Place of that task in the current run of back-to-back lookups (1 = the first). */
   lastTaskQueuePos?: number;
+  /** When the task scheduled before that one leaves `Preparing`. */
+  prevTaskReadyAtMs?: number;
   /**
    * Time the swarm has lived through that the clock has not: the CLI waiting for a service to
    * converge returns at once here, but the tasks it waited for must have started afterwards.
@@ -339,6 +354,8 @@ export interface ServiceRecord {
   vips?: Array<{ networkId: string; addr: string }>;
   /** Replicas before the last update, for PreviousSpec. */
   previousReplicas?: number;
+  /** A rolling update of the task template (not a scale): when it started and when it is done (swarm clock ms). */
+  updateStatus?: { startedAtMs: number; completesAtMs: number };
 }
 
 export interface TaskRecord {
@@ -351,6 +368,8 @@ export interface TaskRecord {
   state: string;
   /** While preparing: when the task's container starts (clock ms). */
   readyAtMs?: number;
+  /** Queued behind two other lookups, the task shows `Assigned` until its own lookup starts. */
+  preparingAtMs?: number;
   desiredState?: string;
   created: string;
   updated?: string;

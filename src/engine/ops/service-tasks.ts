@@ -66,10 +66,24 @@ export function scheduleTask(
     pos = (swarm.lastTaskQueuePos ?? 1) + 1;
     ready = Math.max(ready, last + (pos === 2 ? SECOND_LOOKUP_GAP_MS : LATER_LOOKUP_GAP_MS));
   }
+  // The node looks up two images at a time: a third task waits, `Assigned`, for the first.
+  if (pos >= 3 && swarm.prevTaskReadyAtMs !== undefined) task.preparingAtMs = swarm.prevTaskReadyAtMs;
+  if (last !== undefined) swarm.prevTaskReadyAtMs = last;
   swarm.lastTaskReadyAtMs = ready;
   swarm.lastTaskQueuePos = pos;
   task.state = 'preparing';
   task.readyAtMs = ready;
+}
+
+/** The state `service ps` shows for a task, and since when (swarm clock ms). */
+export function shownTaskState(task: TaskRecord, nowMs: number): { state: string; sinceMs: number } {
+  const created = Date.parse(task.created);
+  if (task.state === 'preparing') {
+    if (task.preparingAtMs !== undefined && nowMs < task.preparingAtMs)
+      return { state: 'assigned', sinceMs: created };
+    return { state: 'preparing', sinceMs: task.preparingAtMs ?? created };
+  }
+  return { state: task.state, sinceMs: Date.parse(task.updated ?? task.created) };
 }
 
 let settling = false;

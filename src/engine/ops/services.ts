@@ -4,12 +4,24 @@
  * service a virtual IP per network (and on ingress when it publishes ports) and runs one task per
  * replica (one per node for global services), each with an address on every service network.
  */
+import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { NetworkRecord, ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
 import { findNetwork } from './lookup.ts';
 import { allocateSerial, releaseAddress } from './overlay-ipam.ts';
-import { removeTask, STOP_GRACE_MS, scheduleTask, settleTasks, swarmNowMs } from './service-tasks.ts';
+import {
+  FIRST_LOOKUP_MS,
+  removeTask,
+  STOP_GRACE_MS,
+  scheduleTask,
+  settleTasks,
+  swarmNowMs,
+} from './service-tasks.ts';
+
+/** `UpdateConfig.Monitor`: how long the updater watches a new task before the next. */
+export const UPDATE_MONITOR_MS = 5000;
+
 import { ingressNetwork, nextIndex, requireManager } from './swarm.ts';
 
 export interface PortConfigRequest {
@@ -203,7 +215,8 @@ function reconcile(engine: Engine, service: ServiceRecord): void {
 
 /** A new task: its addresses now (the manager allocates them), its container when it is ready. */
 function startTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, slot: number): void {
-  const now = engine.now();
+  // Task times are on the swarm's clock (see `swarmNowMs`).
+  const now = rfc3339Nanos(swarmNowMs(engine), 0);
   const task: TaskRecord = {
     id: engine.ids.swarm25(),
     slot,
@@ -271,6 +284,16 @@ export function serviceUpdate(
     throw badRequest('replicas can only be used with replicated mode');
   }
   service.previousReplicas = service.replicas;
+  if (change.image !== undefined || change.args !== undefined || change.env !== undefined) {
+    // A new task template rolls over the tasks one at a time (stop-first): each old task gets
+    // its grace period, its successor its image lookup, then the monitor period.
+    const now = swarmNowMs(engine);
+    const perTask = STOP_GRACE_MS + FIRST_LOOKUP_MS + UPDATE_MONITOR_MS;
+    service.updateStatus = {
+      startedAtMs: now,
+      completesAtMs: now + perTask * Math.max(1, service.tasks.length),
+    };
+  }
   if (change.replicas !== undefined) service.replicas = change.replicas;
   if (change.image !== undefined) service.image = normalizeImage(change.image);
   if (change.args !== undefined) service.args = change.args;

@@ -2,9 +2,11 @@
  * Swarm objects as the Engine API returns them (`swarm.Swarm`, `swarm.Node`, `swarm.Service`,
  * `swarm.Task`), with the Go field order, tags and zero values `inspect` and templates see.
  */
+import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
 import type { ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
+import { swarmNowMs } from '../ops/service-tasks.ts';
 import { SYSTEM } from '../ops/system.ts';
 
 const SECOND = 1_000_000_000;
@@ -295,7 +297,7 @@ export function serviceView(engine: Engine, s: ServiceRecord): GoValue {
     f('Spec', serviceSpecView(engine, s, s.replicas), { omitempty: true }),
     f(
       'PreviousSpec',
-      s.previousReplicas !== undefined ? goPtr(serviceSpecView(engine, s, s.previousReplicas)) : null,
+      s.previousReplicas !== undefined ? goPtr(serviceSpecView(engine, s, s.previousReplicas)) : goPtr(null),
       { omitempty: true },
     ),
     f(
@@ -314,9 +316,26 @@ export function serviceView(engine: Engine, s: ServiceRecord): GoValue {
       ]),
       { omitempty: true },
     ),
-    f('UpdateStatus', null, { omitempty: true }),
+    f('UpdateStatus', updateStatusView(engine, s), { omitempty: true }),
   ];
   return goStruct('swarm.Service', fields);
+}
+
+/** A rolling update in progress or done, as `swarm.UpdateStatus`. */
+export function updateStatusView(engine: Engine, s: ServiceRecord): GoValue {
+  const u = s.updateStatus;
+  if (!u) return goPtr(null);
+  const done = swarmNowMs(engine) >= u.completesAtMs;
+  return goPtr(
+    goStruct('swarm.UpdateStatus', [
+      f('State', done ? 'completed' : 'updating', { omitempty: true }),
+      f('StartedAt', goPtr(goTime(rfc3339Nanos(u.startedAtMs, 0))), { omitempty: true }),
+      f('CompletedAt', done ? goPtr(goTime(rfc3339Nanos(u.completesAtMs, 0))) : goPtr(null), {
+        omitempty: true,
+      }),
+      f('Message', done ? 'update completed' : 'update in progress', { omitempty: true }),
+    ]),
+  );
 }
 
 /** `GET /tasks/{id}`. */

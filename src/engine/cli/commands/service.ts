@@ -5,7 +5,7 @@ import { goTimeString } from '../../go/fmt.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ServiceRecord, TaskRecord } from '../../model/state.ts';
 import { tryFindNetwork } from '../../ops/lookup.ts';
-import { advanceSwarmClock, swarmNowMs } from '../../ops/service-tasks.ts';
+import { advanceSwarmClock, shownTaskState, swarmNowMs } from '../../ops/service-tasks.ts';
 import {
   findService,
   type PortConfigRequest,
@@ -276,7 +276,6 @@ const inspect: LeafCommand = {
 
 /** The CLI's `--pretty` service template, for what the sandbox's services hold. */
 function prettyService(engine: Engine, s: ServiceRecord): string {
-  void engine;
   const lines = ['', `ID:\t\t${s.id}`, `Name:\t\t${s.name}`];
   if (Object.keys(s.labels).length) {
     lines.push('Labels:');
@@ -284,6 +283,14 @@ function prettyService(engine: Engine, s: ServiceRecord): string {
   }
   if (s.mode === 'global') lines.push('Service Mode:\tGlobal');
   else lines.push('Service Mode:\tReplicated', ` Replicas:\t${s.replicas}`);
+  if (s.updateStatus) {
+    const now = swarmNowMs(engine);
+    const done = now >= s.updateStatus.completesAtMs;
+    lines.push('UpdateStatus:', ` State:\t\t${done ? 'completed' : 'updating'}`);
+    lines.push(` Started:\t${humanDuration(now - s.updateStatus.startedAtMs)} ago`);
+    if (done) lines.push(` Completed:\t${humanDuration(now - s.updateStatus.completesAtMs)} ago`);
+    lines.push(` Message:\t${done ? 'update completed' : 'update in progress'}`);
+  }
   lines.push(
     'Placement:',
     'UpdateConfig:',
@@ -302,13 +309,14 @@ function prettyService(engine: Engine, s: ServiceRecord): string {
     ` Image:\t\t${s.image}`,
   );
   if (s.args.length) lines.push(` Args:\t\t${s.args.join(' ')} `);
-  if (s.env.length) {
-    lines.push(' Env:');
-    for (const e of s.env) lines.push(`  ${e}`);
-  }
+  if (s.env.length) lines.push(` Env:\t\t${s.env.join(' ')} `);
   lines.push(' Init:\t\tfalse', 'Resources:');
   if (s.networks.length) {
-    lines.push(`Networks:${s.networks.map((n) => ` ${n.target} `).join('')}`);
+    // The CLI names the networks it can resolve.
+    const names = s.networks.map(
+      (n) => engine.state.networks.find((x) => x.id === n.target)?.name ?? n.target,
+    );
+    lines.push(`Networks:${names.map((n) => ` ${n}`).join('')} `);
   }
   lines.push('Endpoint Mode:\tvip');
   if (s.ports.length) {
@@ -386,16 +394,67 @@ const ls: LeafCommand = {
 
 /** Docker's `units.HumanDuration` for "Running 5 seconds ago". */
 function humanDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
+  const s = Math.floor(ms / 1000);
   if (s < 1) return 'Less than a second';
   if (s === 1) return '1 second';
   if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
+  const m = Math.floor(s / 60);
   if (m === 1) return 'About a minute';
   if (m < 60) return `${m} minutes`;
   const h = Math.round(s / 3600);
   if (h === 1) return 'About an hour';
   return `${h} hours`;
+}
+
+/** The task table of `service ps` and `node ps`. */
+export function taskTable(
+  engine: Engine,
+  rows: Array<{ service: ServiceRecord; task: TaskRecord }>,
+  flags: { bool(name: string): boolean; string(name: string): string },
+): string {
+  const nowMs = swarmNowMs(engine);
+  const noTrunc = flags.bool('no-trunc');
+  const nodeId = engine.state.swarm!.nodeId;
+  const hostname = engine.state.daemon.hostname;
+  const spec = {
+    defaultFormat:
+      'table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}',
+    headers: {
+      ID: 'ID',
+      Name: 'NAME',
+      Image: 'IMAGE',
+      Node: 'NODE',
+      DesiredState: 'DESIRED STATE',
+      CurrentState: 'CURRENT STATE',
+      Error: 'ERROR',
+      Ports: 'PORTS',
+    },
+    context: ({ service, task }: { service: ServiceRecord; task: TaskRecord }): GoValue => {
+      const shown = shownTaskState(task, nowMs);
+      const since = nowMs - shown.sinceMs;
+      const state = shown.state.charAt(0).toUpperCase() + shown.state.slice(1);
+      const name = service.mode === 'global' ? `${service.name}.${nodeId}` : `${service.name}.${task.slot}`;
+      return goStruct('*task.taskContext', [f('trunc', !noTrunc)], {
+        ID: goFunc(() => (noTrunc ? task.id : task.id.slice(0, 12))),
+        Name: goFunc(() => (task.desiredState === 'shutdown' ? ` \\_ ${name}` : name)),
+        Image: goFunc(() => service.image),
+        Node: goFunc(() => hostname),
+        DesiredState: goFunc(() => (task.desiredState ?? 'running').replace(/^./, (c) => c.toUpperCase())),
+        CurrentState: goFunc(() => `${state} ${humanDuration(Math.max(0, since)).toLowerCase()} ago`),
+        Error: goFunc(() => ''),
+        Ports: goFunc(() => ''),
+        CreatedAt: goFunc(() => goTimeString(task.created)),
+      });
+    },
+  };
+  // Newest tasks first within a slot, as the CLI sorts them.
+  rows.sort(
+    (a, b) =>
+      a.task.slot - b.task.slot ||
+      (a.task.desiredState === 'shutdown' ? 1 : 0) - (b.task.desiredState === 'shutdown' ? 1 : 0),
+  );
+  const format = flags.bool('quiet') ? '{{.ID}}' : flags.string('format');
+  return formatList(spec, rows, format);
 }
 
 const ps: LeafCommand = {
@@ -433,49 +492,7 @@ const ps: LeafCommand = {
     } catch (e) {
       return printDaemonError(ctx, e);
     }
-    const engine = ctx.engine;
-    const nowMs = swarmNowMs(engine);
-    const noTrunc = ctx.flags.bool('no-trunc');
-    const nodeId = engine.state.swarm!.nodeId;
-    const hostname = engine.state.daemon.hostname;
-    const spec = {
-      defaultFormat:
-        'table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}\t{{.Ports}}',
-      headers: {
-        ID: 'ID',
-        Name: 'NAME',
-        Image: 'IMAGE',
-        Node: 'NODE',
-        DesiredState: 'DESIRED STATE',
-        CurrentState: 'CURRENT STATE',
-        Error: 'ERROR',
-        Ports: 'PORTS',
-      },
-      context: ({ service, task }: { service: ServiceRecord; task: TaskRecord }): GoValue => {
-        const since = nowMs - Date.parse(task.updated ?? task.created);
-        const state = task.state.charAt(0).toUpperCase() + task.state.slice(1);
-        const name = service.mode === 'global' ? `${service.name}.${nodeId}` : `${service.name}.${task.slot}`;
-        return goStruct('*task.taskContext', [f('trunc', !noTrunc)], {
-          ID: goFunc(() => (noTrunc ? task.id : task.id.slice(0, 12))),
-          Name: goFunc(() => (task.desiredState === 'shutdown' ? ` \\_ ${name}` : name)),
-          Image: goFunc(() => service.image),
-          Node: goFunc(() => hostname),
-          DesiredState: goFunc(() => (task.desiredState ?? 'running').replace(/^./, (c) => c.toUpperCase())),
-          CurrentState: goFunc(() => `${state} ${humanDuration(Math.max(0, since)).toLowerCase()} ago`),
-          Error: goFunc(() => ''),
-          Ports: goFunc(() => ''),
-          CreatedAt: goFunc(() => goTimeString(task.created)),
-        });
-      },
-    };
-    // Newest tasks first within a slot, as the CLI sorts them.
-    rows.sort(
-      (a, b) =>
-        a.task.slot - b.task.slot ||
-        (a.task.desiredState === 'shutdown' ? 1 : 0) - (b.task.desiredState === 'shutdown' ? 1 : 0),
-    );
-    const format = ctx.flags.bool('quiet') ? '{{.ID}}' : ctx.flags.string('format');
-    ctx.term.out(formatList(spec, rows, format));
+    ctx.term.out(taskTable(ctx.engine, rows, ctx.flags));
     return 0;
   },
 };
