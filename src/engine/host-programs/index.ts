@@ -1,0 +1,4 @@
+/** The sandbox host's programs besides docker: each module registers its own. */
+import './text.ts';
+import './awk.ts';
+import './system.ts';
