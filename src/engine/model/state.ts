@@ -204,10 +204,11 @@ export interface ContainerRecord {
   /** The main process's exit code at `exitAtMs` (0 when absent). */
   exitAtCode?: number;
   /**
-   * Looks at the container that still find it running although `exitAtMs` has passed: the daemon
-   * handles the exit of a `docker run -d` whose process is over at once after the CLI returned.
+   * Set when the main process of a detached start was over at once: the daemon handled the exit
+   * after the CLI returned, so the list `docker ps` reads still shows the container running for
+   * the next command (and an `--rm` one is being removed). Counts the looks left before that ends.
    */
-  exitAfterLooks?: number;
+  exitUnseen?: number;
   /** Next `ethN` for an interface added while running (numbers are not reused until restart). */
   nextEth?: number;
   /** `--domainname`, `--expose` and `--mac-address` as given (Config fields). */
@@ -330,6 +331,9 @@ export interface SwarmRecord {
    * converge returns at once here, but the tasks it waited for must have started afterwards.
    */
   clockSkewMs?: number;
+  /** `docker node update` on the one node: its availability (default active) and labels. */
+  nodeAvailability?: string;
+  nodeLabels?: Record<string, string>;
   /** Removed services whose names the node's DNS still answers until it has cleaned up. */
   fadingServices?: Array<{ name: string; vips: Array<{ networkId: string; addr: string }>; untilMs: number }>;
 }

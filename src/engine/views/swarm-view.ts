@@ -81,9 +81,9 @@ export function nodeView(engine: Engine, swarm: SwarmRecord): GoValue {
       'Spec',
       goStruct('swarm.NodeSpec', [
         f('Name', '', { omitempty: true }),
-        f('Labels', goStringMap({})),
+        f('Labels', goStringMap(swarm.nodeLabels ?? {})),
         f('Role', 'manager', { omitempty: true }),
-        f('Availability', 'active', { omitempty: true }),
+        f('Availability', swarm.nodeAvailability ?? 'active', { omitempty: true }),
       ]),
     ),
     f(
