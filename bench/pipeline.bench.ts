@@ -186,7 +186,16 @@ async function main(): Promise<void> {
   const redisServer = await startRedis();
   const admin = new Redis(redisServer.url);
   const workers = Array.from({ length: WORKERS }, () => {
-    const proc = spawn(resolve(ROOT, 'bin/docker-tutor'), ['worker'], {
+    // BENCH_CPU_PROF=DIR: the workers write V8 CPU profiles there (node --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF;
+    const nodeArgs = [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      '--import',
+      `file://${ROOT}/node_modules/tsx/dist/loader.mjs`,
+      resolve(ROOT, 'src/cli/main.ts'),
+      'worker',
+    ];
+    const proc = spawn(process.execPath, nodeArgs, {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: redisServer.url, METRICS_PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],

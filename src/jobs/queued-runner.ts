@@ -1,10 +1,11 @@
 /**
  * The bot-process side of the queued pipeline: `submit` checks the request and the user's rate
- * limit, then queues it in its sandbox's shard and returns at once (the adapter acknowledges the
+ * limit, then appends it to its sandbox's queue and returns at once (the adapter acknowledges the
  * platform within its 3 s). The same object consumes the deliveries queue of the platforms this
  * process serves, posting each reply at most once through the adapter's `deliver`.
  */
-import { type Job, Queue, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Platform, TutorRequest } from '../core/types.ts';
 import { type Logger, silentLogger } from '../observability/logger.ts';
@@ -15,16 +16,10 @@ import { type Deliver, type DeliveryLedger, deliverOnce, RedisDeliveryLedger } f
 import type { JobRunner, SubmitResult } from './in-process-runner.ts';
 import type { DeliveryJobData, SandboxOpJobData } from './job-data.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
-import {
-  commandQueueName,
-  defaultLayout,
-  deliveryQueueName,
-  type QueueLayout,
-  queueOptions,
-  shardOf,
-} from './queues.ts';
+import { defaultLayout, deliveryQueueName, type QueueLayout } from './queues.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { decodeReply } from './reply-codec.ts';
+import { SandboxQueue } from './sandbox-queue.ts';
 
 export interface QueuedRunnerOptions {
   redis: Redis;
@@ -45,19 +40,11 @@ export interface QueuedRunnerOptions {
   metrics?: PipelineMetrics;
 }
 
-export const commandJobOptions = {
-  // One attempt: a retry would go to the back of the shard and break order. A worker killed
-  // mid-job is not a failed attempt: its job is found stalled and put back first in line.
-  attempts: 1,
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-} as const;
-
 export class QueuedRunner implements JobRunner {
   private readonly layout: QueueLayout;
   private readonly log: Logger;
   private readonly ledger: DeliveryLedger;
-  private readonly shardQueues = new Map<number, Queue>();
+  private readonly queue: SandboxQueue;
   private readonly workers: Worker[] = [];
   /** Tail of each sandbox's delivery chain in this process, so its replies post in order. */
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -67,6 +54,7 @@ export class QueuedRunner implements JobRunner {
     this.layout = opts.layout ?? defaultLayout;
     this.log = opts.logger ?? silentLogger;
     this.ledger = opts.ledger ?? new RedisDeliveryLedger(opts.redis, { prefix: `${this.layout.prefix}:` });
+    this.queue = new SandboxQueue(opts.redis, this.layout);
   }
 
   /** Starts consuming this process' deliveries. */
@@ -110,37 +98,33 @@ export class QueuedRunner implements JobRunner {
         return { status: 'rate-limited', retryAfterMs: d.retryAfterMs };
       }
     }
-    const job = await this.shard(key).add('command', valid, {
-      ...commandJobOptions,
-      deduplication: { id: valid.id, ttl: this.opts.dedupMs ?? 3_600_000 },
-    });
+    // A platform retry of the same request ID within dedupMs is dropped here.
+    await this.queue.submit(
+      key,
+      { id: valid.id, name: 'command', data: valid, queuedAt: Date.now() },
+      this.opts.dedupMs ?? 3_600_000,
+    );
     this.opts.metrics?.submitted.inc({ outcome: 'queued' });
-    return { status: 'queued', jobId: job.id ?? '' };
+    return { status: 'queued', jobId: valid.id };
   }
 
-  /** Queues a reset of `key` in its shard, after the commands already queued for it. */
+  /** Queues a reset of `key` after the commands already queued for it. */
   async resetSandbox(key: string, requestedBy: string): Promise<void> {
     const data: SandboxOpJobData = { op: 'reset', key, requestedBy };
-    await this.shard(key).add('sandbox-op', data, commandJobOptions);
+    await this.queue.submit(key, {
+      id: `op-${randomUUID()}`,
+      name: 'sandbox-op',
+      data,
+      queuedAt: Date.now(),
+    });
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all(this.workers.map((w) => w.close()));
       await Promise.allSettled([...this.tails.values()]);
-      await Promise.all([...this.shardQueues.values()].map((q) => q.close()));
     })();
     return this.closing;
-  }
-
-  private shard(key: string): Queue {
-    const n = shardOf(key, this.layout.shards);
-    let q = this.shardQueues.get(n);
-    if (!q) {
-      q = new Queue(commandQueueName(n), { connection: this.opts.redis, ...queueOptions(this.layout) });
-      this.shardQueues.set(n, q);
-    }
-    return q;
   }
 
   private runDelivery(job: Job<DeliveryJobData>): Promise<void> {

@@ -1,29 +1,20 @@
 /**
- * Queue names, sharding and connections: everything producers and workers must agree on.
- *
- * Per-sandbox order: a sandbox's commands all go to one of `shards` command queues, chosen by a
- * hash of its key; each shard queue has a BullMQ global concurrency of 1, so across every worker
- * process only one job of a shard is active at a time, and jobs leave a queue in the order they
- * entered it. Different shards run in parallel on whichever processes pick them up.
- * Every producer and worker of one deployment must use the same shard count.
+ * Queue names and connections: everything producers and workers must agree on. Commands go to a
+ * queue per sandbox (`sandbox-queue.ts`); deliveries, scheduled posts and sandbox operations are
+ * BullMQ queues.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Platform } from '../core/types.ts';
 
-/** Default number of command shards: the most sandboxes that can run a command at the same moment. */
-export const DEFAULT_SHARDS = 32;
 /** Default BullMQ key prefix: keys look like `tutor:q:commands-7:wait`. */
 export const DEFAULT_QUEUE_PREFIX = 'tutor:q';
 
 export interface QueueLayout {
-  /** BullMQ key prefix. */
+  /** Key prefix of every queue (BullMQ's and the sandbox queues). */
   prefix: string;
-  shards: number;
 }
 
-export const defaultLayout: QueueLayout = { prefix: DEFAULT_QUEUE_PREFIX, shards: DEFAULT_SHARDS };
-
-export const commandQueueName = (shard: number): string => `commands-${shard}`;
+export const defaultLayout: QueueLayout = { prefix: DEFAULT_QUEUE_PREFIX };
 export const deliveryQueueName = (platform: Platform): string => `deliveries-${platform}`;
 export const SCHEDULED_QUEUE = 'scheduled';
 export const SANDBOX_OPS_QUEUE = 'sandbox-ops';
@@ -36,16 +27,6 @@ export const queueOptions = (layout: QueueLayout) => ({
   prefix: layout.prefix,
   streams: { events: { maxLen: 100 } },
 });
-
-/** FNV-1a of the sandbox key, so the shard of a sandbox is the same in every process. */
-export function shardOf(sandboxKey: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < sandboxKey.length; i++) {
-    h ^= sandboxKey.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
-}
 
 /** BullMQ refuses `:` in custom job IDs (its key separator) and all-digit IDs. */
 export function jobIdFor(kind: string, requestId: string): string {

@@ -13,7 +13,7 @@ import type { SandboxBackend } from '../sandbox/backend.ts';
 import { RedisStateStore } from '../sandbox/sim/redis-state-store.ts';
 import { SimBackend } from '../sandbox/sim/sim-backend.ts';
 import { ConflictRetryingBackend } from './conflict-retry.ts';
-import { connectRedis, DEFAULT_QUEUE_PREFIX, DEFAULT_SHARDS, type QueueLayout } from './queues.ts';
+import { connectRedis, defaultLayout, type QueueLayout } from './queues.ts';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
 
 const USAGE = `Usage: docker-tutor worker
@@ -59,7 +59,7 @@ export async function startWorker(config: Config, tuning: WorkerTuning = {}): Pr
   const tutor = tuning.tutor ?? new Tutor({ backend });
   const pool = new WorkerPool({
     redis,
-    layout: tuning.layout ?? { prefix: DEFAULT_QUEUE_PREFIX, shards: DEFAULT_SHARDS },
+    layout: tuning.layout ?? defaultLayout,
     tutor,
     backend,
     concurrency: config.WORKER_CONCURRENCY,

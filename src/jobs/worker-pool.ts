@@ -1,8 +1,11 @@
 /**
- * The worker side of the pipeline: consumes every command shard (one job at a time per shard,
- * across all processes), the scheduled posts and the sandbox operations, and hands replies to the
- * deliveries queue of the platform they go to. Any number of these run against one Redis.
+ * The worker side of the pipeline: runs queued commands (one sandbox's at a time, in order, across
+ * all processes; different sandboxes in parallel), scheduled posts and sandbox operations, and
+ * posts replies itself for the platforms it has a deliverer for, or hands them to the deliveries
+ * queue of the bot process that owns the platform client. Any number of these share one Redis.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Tutor } from '../core/tutor.ts';
@@ -20,10 +23,8 @@ import {
 } from './idempotency.ts';
 import type { DeliveryJobData, SandboxOpJobData } from './job-data.ts';
 import { BadPayloadError, parseTutorRequest } from './payload.ts';
-import { ProcessGate } from './process-gate.ts';
 import { QueuedRunner } from './queued-runner.ts';
 import {
-  commandQueueName,
   defaultLayout,
   deliveryQueueName,
   jobIdFor,
@@ -33,22 +34,23 @@ import {
   SCHEDULED_QUEUE,
 } from './queues.ts';
 import { encodeReply } from './reply-codec.ts';
+import { type LeasedJob, type QueuedJob, SandboxQueue } from './sandbox-queue.ts';
 import { type ScheduledPostJob, scheduledPostHandler, scheduledRequest } from './scheduled-posts.ts';
 
 export interface WorkerPoolOptions {
-  /** Shared connection for queue commands; BullMQ duplicates it for its blocking reads. */
+  /** Shared connection for queue commands; blocking reads use duplicates of it. */
   redis: Redis;
   layout?: QueueLayout;
   tutor: Tutor;
   /** For sandbox operations (resets queued by TAs or the reaper). */
   backend?: SandboxBackend;
-  /** Jobs this process runs at once, across all shards. Default 16 (WORKER_CONCURRENCY). */
+  /** Jobs (of different sandboxes) this process runs at once. Default 16 (WORKER_CONCURRENCY). */
   concurrency?: number;
   /** A command running longer gets a timeout reply. Default 20 s (COMMAND_TIMEOUT_SECONDS). */
   timeoutMs?: number;
-  /** How long a job's lock lasts without renewal; a killed worker's job is taken over after it. Default 30 s. */
+  /** How long a job's lease lasts without renewal; a killed worker's job is taken over after it. Default 30 s. */
   lockDurationMs?: number;
-  /** How often stalled jobs (lock expired) are looked for and put back first in their queue. Default 30 s. */
+  /** How often stalled jobs (lease expired) are looked for and put back first in line. Default 30 s. */
   stalledIntervalMs?: number;
   /** How many times one job may stall (kill its worker) before it fails for good. Default 2. */
   maxStalledCount?: number;
@@ -63,6 +65,11 @@ export interface WorkerPoolOptions {
    * falls back to the deliveries queue, which this pool then also consumes for those platforms.
    */
   deliverers?: Partial<Record<Platform, Deliver>>;
+  /**
+   * Periodic jobs on the sandbox-operations queue (BullMQ job schedulers, one run per tick
+   * however many workers): `reap` runs this with the time it fired.
+   */
+  reaper?: { everyMs: number; reap: (firedAt: number) => Promise<number> };
 }
 
 export const deliveryJobOptions = {
@@ -77,21 +84,35 @@ const SORRY = 'Something went wrong on our side running that command; it has bee
 export class WorkerPool {
   private readonly layout: QueueLayout;
   private readonly log: Logger;
-  private readonly gate: ProcessGate;
-  private readonly shardQueues: Queue[] = [];
+  private readonly queue: SandboxQueue;
   private readonly deliveryQueues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly results: RedisResultStore;
-  private readonly onReady = () => void this.applyShardConcurrency();
-  private closing: Promise<void> | undefined;
   private readonly ledger: DeliveryLedger;
+  /** Who holds a lease: this process, unique per start. */
+  private readonly token = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly stalledMs: number;
+  /** Sandboxes this process is running a job of, each with its run loop. */
+  private readonly running = new Map<string, Promise<void>>();
+  private blocking: Redis | undefined;
+  private dispatcher: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private closing: Promise<void> | undefined;
+  private opsQueue: Queue | undefined;
   /** Consumes the deliveries queues of `deliverers`' platforms (the fallback path). */
   private fallbackConsumer: { start(): Promise<void>; close(): Promise<void> } | undefined;
 
   constructor(private readonly opts: WorkerPoolOptions) {
     this.layout = opts.layout ?? defaultLayout;
     this.log = opts.logger ?? silentLogger;
-    this.gate = new ProcessGate(opts.concurrency ?? 16);
+    this.concurrency = opts.concurrency ?? 16;
+    this.leaseMs = opts.lockDurationMs ?? 30_000;
+    this.stalledMs = opts.stalledIntervalMs ?? 30_000;
+    this.queue = new SandboxQueue(opts.redis, this.layout);
     this.results = new RedisResultStore(opts.redis, {
       prefix: `${this.layout.prefix}:`,
       resultSeconds: opts.resultSeconds ?? 300,
@@ -102,31 +123,13 @@ export class WorkerPool {
   async start(): Promise<void> {
     const { redis } = this.opts;
     const prefix = this.layout.prefix;
-    for (let s = 0; s < this.layout.shards; s++) {
-      this.shardQueues.push(
-        new Queue(commandQueueName(s), { connection: redis, ...queueOptions(this.layout) }),
-      );
-    }
-    // Order depends on this: set before the first fetch, and again whenever Redis comes back
-    // (a Redis restarted without persistence has forgotten it).
-    await this.applyShardConcurrency();
-    redis.on('ready', this.onReady);
     const common = {
       connection: redis,
       prefix,
-      lockDuration: this.opts.lockDurationMs ?? 30_000,
-      stalledInterval: this.opts.stalledIntervalMs ?? 30_000,
+      lockDuration: this.leaseMs,
+      stalledInterval: this.stalledMs,
       maxStalledCount: this.opts.maxStalledCount ?? 2,
     };
-    for (let s = 0; s < this.layout.shards; s++) {
-      const w: Worker = new Worker(
-        commandQueueName(s),
-        (job, token) => this.gate.run(w, job, token, () => this.runShardJob(job)),
-        { ...common, concurrency: 1 },
-      );
-      w.on('failed', (job, err) => void this.onShardJobFailed(job, err));
-      this.watch(w);
-    }
     this.watch(
       new Worker(SCHEDULED_QUEUE, (job) => this.runScheduledPost(job), {
         ...common,
@@ -134,11 +137,20 @@ export class WorkerPool {
       }),
     );
     this.watch(
-      new Worker(SANDBOX_OPS_QUEUE, (job) => this.runShardJob(job), {
+      new Worker(SANDBOX_OPS_QUEUE, (job) => this.runSandboxOp(job), {
         ...common,
         concurrency: 1,
       }),
     );
+    if (this.opts.reaper) {
+      this.opsQueue = new Queue(SANDBOX_OPS_QUEUE, { connection: redis, ...queueOptions(this.layout) });
+      // Idempotent: every worker upserts the same scheduler at start; one run per tick in all.
+      await this.opsQueue.upsertJobScheduler(
+        'reaper',
+        { every: this.opts.reaper.everyMs },
+        { name: 'reap', data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+      );
+    }
     const direct = Object.keys(this.opts.deliverers ?? {}) as Platform[];
     if (direct.length > 0) {
       this.fallbackConsumer = new QueuedRunner({
@@ -154,26 +166,40 @@ export class WorkerPool {
     }
     this.opts.metrics?.setDepthSource(() => this.depths());
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    this.log.info({ shards: this.layout.shards, prefix }, 'worker pool started');
+    // Commands: a blocking connection of our own waits for ready sandboxes.
+    this.blocking = redis.duplicate({ connectionName: `${redis.options.connectionName ?? 'tutor'}-take` });
+    this.blocking.on('error', () => {});
+    await this.sweep();
+    this.timers.push(setInterval(() => void this.sweep(), this.stalledMs));
+    this.timers.push(setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3))));
+    this.dispatcher = this.dispatch();
+    this.log.info({ prefix, concurrency: this.concurrency }, 'worker pool started');
   }
 
   /** True while every worker is running and Redis answers. */
   get healthy(): boolean {
-    // A worker paused by the gate is still healthy; a closed one is not.
     return !this.closing && this.opts.redis.status === 'ready' && this.workers.every((w) => !w.closing);
   }
 
   get activeJobs(): number {
-    return this.gate.inUse;
+    return this.running.size;
   }
 
   /** Stops taking jobs, lets running ones finish (SIGTERM drain), closes queues. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.opts.redis.off('ready', this.onReady);
+      this.stopping = true;
+      this.slotFreed?.();
+      // A BLMOVE in flight ends with the connection; a sandbox it moved meanwhile is swept back.
+      this.blocking?.disconnect();
+      await this.dispatcher;
+      while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+      for (const t of this.timers) clearInterval(t);
       await Promise.all(this.workers.map((w) => w.close()));
       await this.fallbackConsumer?.close();
-      await Promise.all([...this.shardQueues, ...this.deliveryQueues.values()].map((q) => q.close()));
+      await Promise.all(
+        [...this.deliveryQueues.values(), ...(this.opsQueue ? [this.opsQueue] : [])].map((q) => q.close()),
+      );
       this.log.info('worker pool closed');
     })();
     return this.closing;
@@ -185,67 +211,179 @@ export class WorkerPool {
     this.workers.push(w);
   }
 
-  private async applyShardConcurrency(): Promise<void> {
-    try {
-      await Promise.all(this.shardQueues.map((q) => q.setGlobalConcurrency(1)));
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'could not set shard concurrency yet');
+  /** Takes ready sandboxes while this process has room (WORKER_CONCURRENCY), never more. */
+  private async dispatch(): Promise<void> {
+    let backoff = 0;
+    while (!this.stopping) {
+      if (this.running.size >= this.concurrency) {
+        await new Promise<void>((r) => {
+          this.slotFreed = r;
+        });
+        continue;
+      }
+      let sandbox: string | null;
+      try {
+        sandbox = await this.queue.take(this.blocking!, 5);
+        backoff = 0;
+      } catch (e) {
+        if (this.stopping) break;
+        // Redis gone: ioredis reconnects; try again shortly.
+        backoff = Math.min(2000, backoff * 2 || 50);
+        this.log.warn({ err: (e as Error).message }, 'waiting for commands failed; retrying');
+        await new Promise((r) => setTimeout(r, backoff));
+        continue;
+      }
+      if (sandbox === null) continue;
+      if (this.stopping) {
+        await this.queue.giveBack(sandbox).catch(() => undefined);
+        break;
+      }
+      try {
+        const job = await this.queue.lease(sandbox, this.token, this.leaseMs);
+        if (job) this.startRun(job);
+      } catch (e) {
+        // The sandbox stays in `taken`; the next sweep gives it back.
+        this.log.warn({ sandbox, err: (e as Error).message }, 'could not lease a sandbox');
+      }
     }
   }
 
-  private async runShardJob(job: Job): Promise<void> {
-    const started = performance.now();
-    const queue = job.name === 'command' ? 'commands' : 'sandbox-ops';
+  /** Runs a sandbox's job, and its next ones while nobody else is waiting. */
+  private startRun(first: LeasedJob): void {
+    const { sandbox } = first;
+    const run = (async () => {
+      let job: LeasedJob | null = first;
+      while (job) {
+        await this.runCommandJob(job);
+        try {
+          const next = await this.queue.complete(sandbox, this.token, this.leaseMs, !this.stopping);
+          if (next === 'lost')
+            this.log.warn({ sandbox }, 'lease lost while running: another worker took the job over');
+          job = typeof next === 'object' ? next : null;
+        } catch (e) {
+          // The lease runs out and the job runs again; its reply is kept, so nothing posts twice.
+          this.log.warn({ sandbox, err: (e as Error).message }, 'could not complete a job');
+          job = null;
+        }
+      }
+    })().finally(() => {
+      this.running.delete(sandbox);
+      const wake = this.slotFreed;
+      this.slotFreed = undefined;
+      wake?.();
+    });
+    this.running.set(sandbox, run);
+  }
+
+  private async sweep(): Promise<void> {
     try {
-      if (job.name === 'command') {
-        const req = parseTutorRequest(job.data);
+      const n = await this.queue.sweep(this.stalledMs);
+      if (n > 0) this.log.warn({ sandboxes: n }, 'stalled jobs put back first in line');
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'stalled-job sweep failed');
+    }
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      await this.queue.renew(this.token, this.leaseMs, [...this.running.keys()]);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'lease renewal failed');
+    }
+  }
+
+  /** One job of a sandbox's queue; never throws (a failure is answered, logged and kept). */
+  private async runCommandJob(leased: LeasedJob): Promise<void> {
+    const started = performance.now();
+    let queue = 'commands';
+    let req: TutorRequest | undefined;
+    let id = '?';
+    try {
+      let job: QueuedJob;
+      try {
+        job = JSON.parse(leased.raw) as QueuedJob;
+      } catch {
+        throw new BadPayloadError('bad job: not JSON');
+      }
+      id = typeof job?.id === 'string' ? job.id : '?';
+      if (job.name === 'sandbox-op') {
+        queue = 'sandbox-ops';
+        await this.resetFromJob(job.data);
+      } else if (job.name === 'command') {
+        req = parseTutorRequest(job.data);
+        if (leased.runs > (this.opts.maxStalledCount ?? 2) + 1)
+          throw new Error(`job stalled more than ${this.opts.maxStalledCount ?? 2} times`);
         await handleCommandJob(
           {
             tutor: this.opts.tutor,
             results: this.results,
-            // The first start of a job cannot repeat anything: skip the lookup (one round trip).
-            mayBeRerun: job.attemptsStarted > 1 || job.stalledCounter > 0,
-            deliver: (reply, r) => this.enqueueDelivery(reply, r),
+            // A first start cannot repeat anything: skip the lookup (one round trip).
+            mayBeRerun: leased.runs > 1,
+            deliver: (reply, r) => this.deliver(reply, r),
             ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
           },
           req,
         );
-      } else if (job.name === 'sandbox-op') {
-        const op = job.data as Partial<SandboxOpJobData>;
-        if (op.op !== 'reset' || typeof op.key !== 'string')
-          throw new BadPayloadError('bad sandbox-op payload');
-        if (!this.opts.backend)
-          throw new BadPayloadError('this worker has no backend for sandbox operations');
-        await this.opts.backend.reset(op.key);
-        this.log.info({ key: op.key, by: op.requestedBy }, 'sandbox reset');
       } else {
-        throw new BadPayloadError(`unknown job name '${job.name}'`);
+        throw new BadPayloadError(`unknown job name '${String((job as { name?: unknown })?.name)}'`);
       }
       this.opts.metrics?.jobs.inc({ queue, outcome: 'completed' });
     } catch (e) {
+      const reason = (e as Error).message;
       if (e instanceof BadPayloadError) {
-        this.opts.metrics?.jobs.inc({ queue, outcome: 'rejected' });
-        this.log.warn({ queue: job.queueName, jobId: job.id, reason: e.message }, 'job rejected');
         // Never retried: the same payload would fail the same way.
-        throw new UnrecoverableError(e.message);
+        this.opts.metrics?.jobs.inc({ queue, outcome: 'rejected' });
+        this.log.warn({ sandbox: leased.sandbox, jobId: id, reason }, 'job rejected');
+      } else {
+        this.opts.metrics?.jobs.inc({ queue, outcome: 'failed' });
+        this.log.error({ sandbox: leased.sandbox, jobId: id, err: reason }, 'job failed');
+        // A command that failed for good still gets an answer.
+        if (req) {
+          const sorry = { requestId: req.id, visibility: 'private' as const, blocks: [text(SORRY)] };
+          await this.deliver(sorry, req).catch((err: unknown) =>
+            this.log.error({ jobId: id, err: (err as Error).message }, 'apology not delivered'),
+          );
+        }
       }
-      this.opts.metrics?.jobs.inc({ queue, outcome: 'failed' });
-      this.log.error({ queue: job.queueName, jobId: job.id, err: (e as Error).message }, 'job failed');
-      throw e;
+      await this.queue
+        .recordFailed({ id, sandbox: leased.sandbox, reason, raw: leased.raw })
+        .catch(() => undefined);
     } finally {
       this.opts.metrics?.jobSeconds.observe({ queue }, (performance.now() - started) / 1000);
     }
   }
 
-  /** A command that failed for good (or stalled too often) still gets an answer. */
-  private async onShardJobFailed(job: Job | undefined, err: Error): Promise<void> {
-    if (job?.name !== 'command' || err instanceof UnrecoverableError) return;
-    if (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/.test(err.message)) return;
+  private async resetFromJob(data: unknown): Promise<void> {
+    const op = data as Partial<SandboxOpJobData>;
+    if (op?.op !== 'reset' || typeof op.key !== 'string') throw new BadPayloadError('bad sandbox-op payload');
+    if (!this.opts.backend) throw new BadPayloadError('this worker has no backend for sandbox operations');
+    await this.opts.backend.reset(op.key);
+    this.log.info({ key: op.key, by: op.requestedBy }, 'sandbox reset');
+  }
+
+  /** Jobs of the sandbox-operations queue: the reaper's ticks, and resets queued there. */
+  private async runSandboxOp(job: Job): Promise<void> {
+    const started = performance.now();
     try {
-      const req = parseTutorRequest(job.data);
-      await this.enqueueDelivery({ requestId: req.id, visibility: 'private', blocks: [text(SORRY)] }, req);
-    } catch {
-      // A bad payload has nobody to answer.
+      if (job.name === 'reap') {
+        if (!this.opts.reaper) return;
+        const n = await this.opts.reaper.reap(job.timestamp);
+        if (n > 0) this.log.info({ sandboxes: n }, 'idle sandboxes reaped');
+      } else if (job.name === 'sandbox-op') {
+        try {
+          await this.resetFromJob(job.data);
+        } catch (e) {
+          if (e instanceof BadPayloadError) throw new UnrecoverableError(e.message);
+          throw e;
+        }
+      } else throw new UnrecoverableError(`unknown job name '${job.name}'`);
+      this.opts.metrics?.jobs.inc({ queue: 'sandbox-ops', outcome: 'completed' });
+    } catch (e) {
+      this.opts.metrics?.jobs.inc({ queue: 'sandbox-ops', outcome: 'failed' });
+      this.log.warn({ jobId: job.id, err: (e as Error).message }, 'sandbox operation failed');
+      throw e;
+    } finally {
+      this.opts.metrics?.jobSeconds.observe({ queue: 'sandbox-ops' }, (performance.now() - started) / 1000);
     }
   }
 
@@ -264,7 +402,7 @@ export class WorkerPool {
       let i = 0;
       for (const r of replies) {
         const req = scheduledRequest(data.target, runId, i++, firedAt);
-        await this.enqueueDelivery({ ...r, requestId: req.id }, req);
+        await this.deliver({ ...r, requestId: req.id }, req);
       }
       this.opts.metrics?.jobs.inc({ queue: 'scheduled', outcome: 'completed' });
     } catch (e) {
@@ -276,8 +414,11 @@ export class WorkerPool {
     }
   }
 
-  /** Hands a reply to the bot process of its platform; the job ID makes a second hand-over a no-op. */
-  private async enqueueDelivery(reply: TutorReply, req: TutorRequest): Promise<void> {
+  /**
+   * Posts a reply directly when this process has a deliverer for its platform, else (or when that
+   * fails) hands it to the bot process of its platform; the job ID makes a second hand-over a no-op.
+   */
+  private async deliver(reply: TutorReply, req: TutorRequest): Promise<void> {
     const direct = this.opts.deliverers?.[req.identity.platform];
     if (direct) {
       try {
@@ -304,20 +445,11 @@ export class WorkerPool {
   }
 
   private async depths(): Promise<QueueDepth[]> {
-    const totals = { waiting: 0, active: 0, delayed: 0, failed: 0 };
-    const counts = await Promise.all(
-      this.shardQueues.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'failed')),
-    );
-    for (const c of counts) {
-      totals.waiting += c.wait ?? 0;
-      totals.active += c.active ?? 0;
-      totals.delayed += c.delayed ?? 0;
-      totals.failed += c.failed ?? 0;
-    }
-    return (Object.keys(totals) as Array<keyof typeof totals>).map((state) => ({
-      queue: 'commands',
-      state,
-      count: totals[state],
-    }));
+    const d = await this.queue.depth();
+    return [
+      { queue: 'commands', state: 'waiting', count: Math.max(0, d.pending - d.active) },
+      { queue: 'commands', state: 'active', count: d.active },
+      { queue: 'commands', state: 'failed', count: d.failed },
+    ];
   }
 }

@@ -33,10 +33,8 @@ describe.skipIf(skip)('queued pipeline (BullMQ, real Redis)', () => {
     await server?.stop();
   });
 
-  async function setup(
-    opts: { shards?: number; pools?: number; rateLimit?: number; logLines?: string[] } = {},
-  ) {
-    const layout: QueueLayout = { prefix: `t${randomUUID().slice(0, 8)}`, shards: opts.shards ?? 8 };
+  async function setup(opts: { pools?: number; rateLimit?: number; logLines?: string[] } = {}) {
+    const layout: QueueLayout = { prefix: `t${randomUUID().slice(0, 8)}` };
     const logger = opts.logLines
       ? createLogger('info', 'test', { write: (s: string) => void opts.logLines!.push(s) })
       : undefined;
@@ -110,7 +108,7 @@ describe.skipIf(skip)('queued pipeline (BullMQ, real Redis)', () => {
   });
 
   it('50 students at once run in parallel, each in order', async () => {
-    const { runner, rec } = await setup({ pools: 2, shards: 16 });
+    const { runner, rec } = await setup({ pools: 2 });
     const started = Date.now();
     const all = [];
     for (let s = 0; s < 50; s++) {
@@ -177,30 +175,34 @@ describe.skipIf(skip)('queued pipeline (BullMQ, real Redis)', () => {
       typeof runner.submit
     >[0];
     expect((await runner.submit(noId)).status).toBe('rejected');
-    // Past the door (an old release, a hand-made job): the worker fails it once, for good.
-    const { Queue } = await import('bullmq');
-    const q = new Queue('commands-0', { connection: redis, prefix: layout.prefix });
-    const job = await q.add(
-      'command',
-      { id: 'x1', identity: { platform: 'slack' }, text: 42 },
-      { attempts: 5 },
-    );
-    const deadline = Date.now() + 10_000;
-    while ((await job.getState()) !== 'failed' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    const failed = await q.getJob(job.id!);
-    expect(await failed!.getState()).toBe('failed');
-    expect(failed!.attemptsMade).toBe(1);
-    expect(failed!.failedReason).toMatch(/bad command payload: .*text: Expected string, received number/);
-    await q.close();
+    // Past the door (an old release, a hand-made job): the worker fails it once, for good, and
+    // the sandbox's next job runs after it.
+    const { SandboxQueue } = await import('../../src/jobs/sandbox-queue.ts');
+    const queue = new SandboxQueue(redis, layout);
+    const bad = JSON.stringify({
+      id: 'x1',
+      name: 'command',
+      data: { id: 'x1', identity: { platform: 'slack' }, text: 42 },
+    });
+    await queue.submitRaw('slack:T1:bad', 'x1', bad);
+    await queue.submitRaw('slack:T1:bad', 'x2', '{not json');
+    const after = request('bad', '/docker network ls --format {{.Name}}');
+    expect((await runner.submit(after)).status).toBe('queued');
+    await rec.waitFor(1);
+    const failed = await queue.failed();
+    expect(failed.map((f) => f.id)).toEqual(['?', 'x1']);
+    expect(failed[1]!.reason).toMatch(/bad command payload: .*text: Expected string, received number/);
+    expect(failed[0]!.reason).toMatch(/not JSON/);
+    // Run once each: nothing left queued, nothing retried.
+    expect((await queue.depth()).pending).toBe(0);
     const log = logLines.join('');
     expect(log).toMatch(/request rejected/);
     expect(log).toMatch(/bad command payload.*job rejected/);
-    expect(rec.delivered).toHaveLength(0);
+    expect(rec.delivered.map((d) => d.req.id)).toEqual([after.id]);
   });
 
   it('workers can post directly; a failed direct post falls back to the deliveries queue, once', async () => {
-    const layout: QueueLayout = { prefix: `t${randomUUID().slice(0, 8)}`, shards: 4 };
+    const layout: QueueLayout = { prefix: `t${randomUUID().slice(0, 8)}` };
     const redis = connectRedis(server.url, 'direct');
     const rec = recorder();
     let failures = 1;
