@@ -14,3 +14,4 @@ import './image.ts';
 import './inspect.ts';
 import './registry.ts';
 import '../../compose/docker-command.ts';
+import './volume.ts';

@@ -76,7 +76,9 @@ export function recordedPaths(): string[] {
 
 /** The part of the Use line after the command path: `[OPTIONS] NETWORK`. */
 export function useTail(rec: RecordedCommand, path: string): string {
-  return rec.use.startsWith(`${path} `) ? rec.use.slice(path.length + 1) : rec.use.slice(path.length);
+  // The whole Usage block: `docker cp` has a second line.
+  const use = /\nUsage:\s+([\s\S]*?)\n\n/.exec(rec.help)?.[1] ?? rec.use;
+  return use.startsWith(`${path} `) ? use.slice(path.length + 1) : use.slice(path.length);
 }
 
 const INT_TYPES = new Set(['int', 'int64', 'int32', 'uint', 'uint64', 'uint16', 'uint32']);
@@ -95,6 +97,8 @@ export function recordedFlags(rec: RecordedCommand): FlagSpec[] {
     const m = /^ {2}(?:-(\S), )? *--([\w.-]+)(?: (\S+))?(?: {2,}(.*))?$/.exec(line);
     if (!m) continue;
     const [, short, name, typeWord, help] = m;
+    // cobra lists `--help` itself when `-h` belongs to another flag; it is not a real flag.
+    if (name === 'help') continue;
     let type: FlagType;
     if (typeWord === undefined) type = 'bool';
     else if (INT_TYPES.has(typeWord)) type = typeWord.startsWith('u') ? 'uint' : 'int';
