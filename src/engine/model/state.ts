@@ -327,10 +327,13 @@ export interface SwarmRecord {
   /** When the task scheduled before that one leaves `Preparing`. */
   prevTaskReadyAtMs?: number;
   /**
-   * Time the swarm has lived through that the clock has not: the CLI waiting for a service to
-   * converge returns at once here, but the tasks it waited for must have started afterwards.
+   * The swarm's own clock (ms) as of the last docker command, and the engine clock then. Commands
+   * run back to back (a script, a transcript) each cost it a CLI round trip whatever time this
+   * machine took; a person's pause between commands counts in full; the CLI waiting for a
+   * service to converge moves it on by the time the real CLI would have waited.
    */
-  clockSkewMs?: number;
+  clockMs?: number;
+  clockRealMs?: number;
   /** `docker node update` on the one node: its availability (default active) and labels. */
   nodeAvailability?: string;
   nodeLabels?: Record<string, string>;

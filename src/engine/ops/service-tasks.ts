@@ -32,22 +32,34 @@ export const LATER_LOOKUP_GAP_MS = 9_600;
 /** What one `docker` command costs the swarm's clock: the CLI's round trips to the daemon. */
 export const CLI_ROUND_TRIP_MS = 120;
 
-/** A docker command ran: the swarm's clock moves on by a round trip (see `CLI_ROUND_TRIP_MS`). */
-export function noteCliRoundTrip(engine: Engine): void {
+/** Gaps between commands shorter than this are a script's, not a person's pause. */
+export const SCRIPTED_GAP_MS = 1500;
+
+/** The swarm's clock: see `SwarmRecord.clockMs`. */
+export function swarmNowMs(engine: Engine): number {
   const swarm = engine.state.swarm;
-  if (swarm) swarm.clockSkewMs = (swarm.clockSkewMs ?? 0) + CLI_ROUND_TRIP_MS;
+  const real = engine.nowMs();
+  if (!swarm || swarm.clockMs === undefined || swarm.clockRealMs === undefined) return real;
+  const gap = real - swarm.clockRealMs;
+  return swarm.clockMs + (gap >= SCRIPTED_GAP_MS ? gap : 0);
 }
 
-/** The swarm's clock: the engine's plus the time the CLI spent waiting for convergence. */
-export function swarmNowMs(engine: Engine): number {
-  return engine.nowMs() + (engine.state.swarm?.clockSkewMs ?? 0);
+function setSwarmClock(engine: Engine, ms: number): void {
+  const swarm = engine.state.swarm;
+  if (!swarm) return;
+  swarm.clockMs = ms;
+  swarm.clockRealMs = engine.nowMs();
+}
+
+/** A docker command starts: the swarm's clock moves on by a CLI round trip (see `CLI_ROUND_TRIP_MS`). */
+export function noteCliRoundTrip(engine: Engine): void {
+  if (engine.state.swarm) setSwarmClock(engine, swarmNowMs(engine) + CLI_ROUND_TRIP_MS);
 }
 
 /** Moves the swarm's clock on by `ms` (the CLI waited that long) and starts the tasks now due. */
 export function advanceSwarmClock(engine: Engine, ms: number): void {
-  const swarm = engine.state.swarm;
-  if (!swarm) return;
-  swarm.clockSkewMs = (swarm.clockSkewMs ?? 0) + ms;
+  if (!engine.state.swarm) return;
+  setSwarmClock(engine, swarmNowMs(engine) + ms);
   settleTasks(engine);
 }
 

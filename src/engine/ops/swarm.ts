@@ -53,6 +53,8 @@ export function swarmInit(engine: Engine, req: SwarmInitRequest = {}): string {
     lastPoolIndex: -1,
     lastVxlanId: FIRST_VXLAN_ID - 1,
     services: [],
+    clockMs: engine.nowMs(),
+    clockRealMs: engine.nowMs(),
   };
   engine.state.swarm = swarm;
   networkCreate(engine, {
