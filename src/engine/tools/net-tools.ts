@@ -126,8 +126,10 @@ export function ip(proc: Proc): ProcResult {
       }
     }
   } else if ('link'.startsWith(obj) && obj !== '') {
-    if (showLo) lines.push(LO_HEAD, LO_LINK);
-    for (const i of ifaces) lines.push(head(i), `    link/ether ${i.mac} brd ff:ff:ff:ff:ff:ff`);
+    // -o joins each interface's lines with a backslash.
+    const join = (a: string, b: string) => (oneline ? [`${a}\\${b}`] : [a, b]);
+    if (showLo) lines.push(...join(LO_HEAD, LO_LINK));
+    for (const i of ifaces) lines.push(...join(head(i), `    link/ether ${i.mac} brd ff:ff:ff:ff:ff:ff`));
   } else if ('route'.startsWith(obj) && obj !== '') {
     if (family === '6') {
       for (const i of interfaces(proc.engine, proc.container)) {
