@@ -155,8 +155,21 @@ export function stubFromRecording(path: string, name: string, rec: RecordedComma
     flags: recordedFlags(rec),
     args: rec.args,
     interspersed: !/\[COMMAND\] \[ARG\.\.\.\]|COMMAND \[ARG\.\.\.\]/.test(rec.use),
-    run: (ctx) => notAvailable(ctx),
+    run: (ctx) => (recordedHandlers.get(path) ?? notAvailable)(ctx),
   };
+}
+
+const recordedHandlers = new Map<string, (ctx: CommandContext) => number | Promise<number>>();
+
+/**
+ * Runs `path`, a command the simulator only knows from the recording, with `run`: its flags and
+ * arguments are still checked from the recording. For cheap answers (`docker plugin ls`).
+ */
+export function implementRecorded(
+  path: string,
+  run: (ctx: CommandContext) => number | Promise<number>,
+): void {
+  recordedHandlers.set(path, run);
 }
 
 /** The honest answer of a command the sandbox cannot run. */

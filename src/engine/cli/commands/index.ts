@@ -15,3 +15,4 @@ import './inspect.ts';
 import './registry.ts';
 import '../../compose/docker-command.ts';
 import './volume.ts';
+import './recorded-extras.ts';

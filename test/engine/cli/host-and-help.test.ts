@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Engine, runHostLine } from '../../../src/engine/index.ts';
+
+const run = async (engine: Engine, line: string) => runHostLine(engine, line);
+
+describe('docker CLI surface from the recorded 20.10 CLI', () => {
+  it('prints group usage on stderr with exit 0, and 1 for an unknown subcommand', async () => {
+    const e = new Engine({ seed: 1 });
+    const bare = await run(e, 'docker volume');
+    expect(bare.exitCode).toBe(0);
+    expect(bare.stderr).toContain('Commands:\n  create      Create a volume');
+    expect((await run(e, 'docker volume bogus')).exitCode).toBe(1);
+  });
+  it('checks argument counts of commands the simulator does not run', async () => {
+    const e = new Engine({ seed: 1 });
+    const r = await run(e, 'docker cp onlyone');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH');
+    const attach = await run(e, 'docker attach x');
+    expect(attach.stderr).toBe('Error response from daemon: attach is not available in this sandbox\n');
+  });
+  it('prints the whole root usage after a root flag error', async () => {
+    const r = await run(new Engine({ seed: 1 }), 'docker --bogus');
+    expect(r.exitCode).toBe(125);
+    expect(
+      r.stderr.startsWith("unknown flag: --bogus\nSee 'docker --help'.\n\nUsage:  docker [OPTIONS] COMMAND"),
+    ).toBe(true);
+  });
+});
+
+describe('sandbox host shell', () => {
+  it('runs pipes, sequences and substitutions', async () => {
+    const e = new Engine({ seed: 1 });
+    expect((await run(e, 'docker network ls | grep -c bridge')).stdout).toBe('1\n');
+    expect((await run(e, 'false; echo $?')).stdout).toBe('1\n');
+    expect((await run(e, 'false || echo no && echo yes')).stdout).toBe('no\nyes\n');
+    await run(e, 'docker network create n1');
+    expect((await run(e, "docker network ls --format '{{.Name}}' | sort -r | head -n 1")).stdout).toBe(
+      'none\n',
+    );
+    expect(
+      (await run(e, 'docker network inspect -f "{{.Name}}" $(docker network ls -q --filter name=n1)')).stdout,
+    ).toBe('n1\n');
+  });
+  it('answers unknown programs as busybox sh does', async () => {
+    const r = await run(new Engine({ seed: 1 }), 'foo');
+    expect(r).toMatchObject({ stderr: 'sh: foo: not found\n', exitCode: 127 });
+  });
+  it('reaches a published port from the host', async () => {
+    const e = new Engine({ seed: 1 });
+    await run(e, 'docker run -d --name web -p 8080:80 alpine httpd -f -p 80 -h /var/www');
+    await run(e, "docker exec web sh -c 'mkdir -p /var/www && echo hello > /var/www/index.html'");
+    expect((await run(e, 'wget -qO- localhost:8080')).stdout).toBe('hello\n');
+    expect((await run(e, 'wget -qO- localhost:9999')).stderr).toBe(
+      "wget: can't connect to remote host (127.0.0.1): Connection refused\n",
+    );
+  });
+});
