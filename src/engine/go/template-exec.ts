@@ -37,6 +37,8 @@ const MAX_EXEC_DEPTH = 1000;
 
 export interface ExecContext {
   readonly text: string;
+  /** The top-level template's name: errors are located in it (`template: version:1:2: …`). */
+  readonly name: string;
   readonly templates: ReadonlyMap<string, ListNode>;
   readonly funcs: Readonly<Record<string, FuncSpec>>;
   /** `Option("missingkey=error")`: a missing map key is an error, as docker's inspect fallback sets. */
@@ -47,7 +49,12 @@ export function execute(ctx: ExecContext, root: ListNode, data: GoValue): string
   const out: string[] = [];
   // reflect.ValueOf(nil) is the invalid value.
   const dot = data === null ? undefined : data;
-  new State(ctx, '', out, [{ name: '$', value: dot }], 0).walk(dot, root);
+  try {
+    new State(ctx, ctx.name, out, [{ name: '$', value: dot }], 0).walk(dot, root);
+  } catch (e) {
+    if (e instanceof TemplateError) e.output = out.join('');
+    throw e;
+  }
   return out.join('');
 }
 
@@ -82,13 +89,13 @@ class State {
     );
   }
 
-  /** `Tree.ErrorContext`: line and byte column of a node, in the top-level template's name (""). */
+  /** `Tree.ErrorContext`: line and byte column of a node, in the top-level template's name. */
   private errorLocation(pos: number): string {
     const text = this.ctx.text.slice(0, pos);
     const nl = text.lastIndexOf('\n');
     const line = 1 + (text.match(/\n/g)?.length ?? 0);
     const col = Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1));
-    return `:${line}:${col}`;
+    return `${this.ctx.name}:${line}:${col}`;
   }
 
   // ---- variables ----

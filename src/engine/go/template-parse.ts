@@ -6,6 +6,8 @@ import { type Item, type ItemType, itemString, lex } from './template-lex.ts';
 
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
+  /** What `Execute` had already written when it failed (Go writes as it goes). */
+  output = '';
 }
 
 // ---- Nodes ----
@@ -167,11 +169,11 @@ export interface ParsedTemplates {
   readonly defined: Map<string, ListNode>;
 }
 
-/** Parses `text` as the template named "" (as `template.New("").Parse(text)`). */
-export function parse(text: string, funcs: ReadonlySet<string>): ParsedTemplates {
+/** Parses `text` as the template `name` (as `template.New(name).Parse(text)`). */
+export function parse(text: string, funcs: ReadonlySet<string>, name = ''): ParsedTemplates {
   const stream = new Stream(lex(text));
   const treeSet = new Map<string, ListNode>();
-  const tree = new Tree('', stream, funcs, treeSet);
+  const tree = new Tree(name, name, stream, funcs, treeSet);
   const root = tree.parse();
   tree.add(root);
   return { root, defined: treeSet };
@@ -189,11 +191,10 @@ class Tree {
   private vars: string[] = ['$'];
   private rangeDepth = 0;
   private actionLine = 0;
-  /** The top-level template's name, which every parse error names. */
-  private readonly parseName = '';
-
   constructor(
     private name: string,
+    /** The top-level template's name, which every parse error names. */
+    private readonly parseName: string,
     private readonly stream: Stream,
     private readonly funcs: ReadonlySet<string>,
     private readonly treeSet: Map<string, ListNode>,
@@ -272,7 +273,7 @@ class Tree {
       if (this.peek().typ === 'leftDelim') {
         const delim = this.next();
         if (this.nextNonSpace().typ === 'define') {
-          new Tree('definition', this.stream, this.funcs, this.treeSet).parseDefinition();
+          new Tree('definition', this.parseName, this.stream, this.funcs, this.treeSet).parseDefinition();
           continue;
         }
         this.backup2(delim);
@@ -386,7 +387,7 @@ class Tree {
     const token = this.nextNonSpace();
     const name = this.templateName(token, context);
     const pipe = this.pipeline(context, 'rightDelim');
-    const block = new Tree(name, this.stream, this.funcs, this.treeSet);
+    const block = new Tree(name, this.parseName, this.stream, this.funcs, this.treeSet);
     const [list, end] = block.itemList();
     if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     block.add(list);

@@ -43,21 +43,24 @@ const dockerFuncByWrapper = new Map<unknown, FuncSpec>(
   Object.keys(dockerFuncSpecs).map((name) => [dockerTemplateFuncs[name], dockerFuncSpecs[name]!]),
 );
 
-/** Parses a template named "" with the builtins and `funcs`; throws `TemplateError` on a parse error. */
-export function parseTemplate(text: string, funcs: FuncMap = {}): Template {
+/**
+ * Parses a template named `name` (the docker CLI names only `docker version`'s, "version") with
+ * the builtins and `funcs`; throws `TemplateError` on a parse error.
+ */
+export function parseTemplate(text: string, funcs: FuncMap = {}, name = ''): Template {
   const specs: Record<string, FuncSpec> = {};
   for (const [name, fn] of Object.entries(funcs)) {
     // docker's functions keep their Go signatures (typed parameters and messages).
     specs[name] = dockerFuncByWrapper.get(fn) ?? userFunc(fn);
   }
   const names = new Set([...Object.keys(builtinFuncs), ...Object.keys(specs)]);
-  const { root, defined } = parse(text, names);
+  const { root, defined } = parse(text, names, name);
   const templates: Map<string, ListNode> = defined;
   return {
     execute: (data: GoValue, opts: ExecuteOptions = {}) =>
       execute(
-        { text, templates, funcs: specs, missingKeyError: opts.missingKeyError === true },
-        templates.get('') ?? root,
+        { text, name, templates, funcs: specs, missingKeyError: opts.missingKeyError === true },
+        templates.get(name) ?? root,
         data,
       ),
   };

@@ -9,6 +9,7 @@ import { badRequest, conflict, EngineError, notFound, serverError } from '../err
 import { parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
 import { exitedContainer, runMainProcess } from '../tools/main-process.ts';
+import { needsEmbeddedDns } from '../tools/netinfo.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { getImage, imageCatalog } from './images.ts';
@@ -89,8 +90,17 @@ export function settleContainers(engine: Engine): void {
   // A person types commands a few seconds apart: a short `sleep` is over by the next one.
   const now = engine.nowMs() + HUMAN_PAUSE_MS;
   for (const c of [...engine.state.containers]) {
+    if (c.exitUnseen !== undefined) {
+      // The exit of a detached start: one look still sees the old list, the next one the truth.
+      if (c.exitUnseen > 0) c.exitUnseen--;
+      else {
+        delete c.exitUnseen;
+        if (c.hostConfig.autoRemove && c.status === 'exited') removeContainerRecord(engine, c);
+      }
+      continue;
+    }
     if (c.status === 'running' && c.exitAtMs !== undefined && c.exitAtMs <= now) {
-      exitedContainer(engine, c, 0);
+      exitedContainer(engine, c, c.exitAtCode ?? 0);
       if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
     }
   }
@@ -301,14 +311,15 @@ export interface StartResult {
 }
 
 /** `POST /containers/{id}/start`. Returns null when it was already running (304). */
-export function containerStart(engine: Engine, term: string): StartResult | null {
+export function containerStart(engine: Engine, term: string, detached = false): StartResult | null {
   const c = getContainer(engine, term);
   if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
   if (isRunning(c)) return null;
-  return startContainer(engine, c);
+  return startContainer(engine, c, detached);
 }
 
-export function startContainer(engine: Engine, c: ContainerRecord): StartResult {
+/** Starts `c`; `detached`: the caller does not wait for it (see `runMainProcess`). */
+export function startContainer(engine: Engine, c: ContainerRecord, detached = false): StartResult {
   const mode = c.hostConfig.networkMode;
   if (mode.startsWith('container:')) {
     const target = findContainer(engine, mode.slice(10));
@@ -380,13 +391,15 @@ export function startContainer(engine: Engine, c: ContainerRecord): StartResult 
     attachSwarmGateway(engine, c);
     for (const ep of ordered.filter(isIngress)) activate(ep);
     c.sandboxId ??= engine.ids.hex64();
+    c.embeddedDns = needsEmbeddedDns(engine, c);
     bindPorts(engine, c);
   } catch (e) {
     for (const ep of activated) deactivateEndpoint(ep);
     c.boundPorts = {};
     throw e;
   }
-  return runMainProcess(engine, c);
+  delete c.exitUnseen;
+  return runMainProcess(engine, c, detached);
 }
 
 /** A container on an overlay also gets an interface on docker_gwbridge, its way out. */
@@ -438,7 +451,9 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
   const mode = c.hostConfig.networkMode;
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
   const nets = c.endpoints.map((ep) => networkById(engine, ep.networkId)).filter(Boolean) as NetworkRecord[];
-  const exposedOnly = nets.length > 0 && nets.every((n) => n.internal);
+  // Internal networks give no way out, so the daemon programs no port map at all (not even the
+  // exposed ports show).
+  if (nets.length > 0 && nets.every((n) => n.internal)) return;
   const wanted: Record<string, PortBinding[]> = {};
   for (const p of c.exposedPorts) wanted[p] = [];
   for (const [p, list] of Object.entries(c.hostConfig.portBindings)) wanted[p] = list.map((b) => ({ ...b }));
@@ -450,7 +465,7 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
   const result: Record<string, PortBinding[]> = {};
   for (const port of Object.keys(wanted).sort()) {
     const proto = port.split('/')[1] ?? 'tcp';
-    const bindings = exposedOnly ? [] : wanted[port]!;
+    const bindings = wanted[port]!;
     result[port] = [];
     for (const b of bindings) {
       const ip = b.hostIp || '0.0.0.0';
@@ -577,8 +592,14 @@ export function containerRestart(engine: Engine, term: string): StartResult {
 }
 
 /** `DELETE /containers/{id}`. */
+/** An `--rm` container whose exit the daemon is handling: it is being removed. */
+export function isBeingRemoved(c: ContainerRecord): boolean {
+  return c.exitUnseen !== undefined && c.hostConfig.autoRemove;
+}
+
 export function containerRemove(engine: Engine, term: string, force = false): void {
   const c = getContainer(engine, term);
+  if (isBeingRemoved(c)) throw conflict(`removal of container ${term} is already in progress`);
   if (isRunning(c)) {
     if (!force) {
       if (c.status === 'paused') {
@@ -625,7 +646,7 @@ export function containerRename(engine: Engine, term: string, newName: string): 
 export function containerWait(engine: Engine, term: string): number {
   const c = getContainer(engine, term);
   if (isRunning(c) && c.exitAtMs !== undefined) {
-    exitedContainer(engine, c, 0);
+    exitedContainer(engine, c, c.exitAtCode ?? 0);
     if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
   }
   return c.exitCode;

@@ -67,6 +67,8 @@ export function networkConnect(
       container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
       throw e;
     }
+    // The first user-defined network starts the embedded DNS, which rewrites resolv.conf.
+    if (!nw.predefined) container.embeddedDns = true;
   }
 }
 

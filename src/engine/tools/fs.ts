@@ -34,9 +34,8 @@ const BASE_DIRS = [
   '/var/log',
 ];
 
-const PASSWD =
-  'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n';
-const GROUP = 'root:x:0:\ndaemon:x:1:\nnobody:x:65534:\n';
+/** The course's alpine image (a busybox userland) has root alone and no /etc/group. */
+const PASSWD = 'root:x:0:0:root:/root:/bin/ash\n';
 
 export function normalizePath(cwd: string, path: string): string {
   const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
@@ -66,8 +65,6 @@ export function readFile(engine: Engine, c: ContainerRecord, path: string): stri
     }
     case '/etc/passwd':
       return PASSWD;
-    case '/etc/group':
-      return GROUP;
     case '/proc/1/cmdline':
       return [c.path, ...c.args].join('\0');
   }
@@ -107,7 +104,7 @@ export function listDir(c: ContainerRecord, dir: string): string[] {
     '/etc/resolv.conf',
     '/etc/hostname',
     '/etc/passwd',
-    '/etc/group',
+    '/etc/mtab',
     '/etc/os-release',
   ];
   for (const p of [...base, ...Object.keys(c.files ?? {})]) {

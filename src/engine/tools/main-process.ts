@@ -10,11 +10,18 @@ import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
 import type { Proc, ProcResult } from './process.ts';
 import { lookupExecutable, runProgram } from './programs.ts';
+import { resolveUser } from './users.ts';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The environment Docker gives a process: PATH, HOSTNAME, TERM with a tty, links, config, HOME. */
-export function processEnv(engine: Engine, c: ContainerRecord, tty: boolean, extra: string[] = []): string[] {
+export function processEnv(
+  engine: Engine,
+  c: ContainerRecord,
+  tty: boolean,
+  extra: string[] = [],
+  user = c.user,
+): string[] {
   const env: string[] = [];
   const has = (k: string, list: string[]) => list.some((e) => e.startsWith(`${k}=`));
   if (!has('PATH', c.env)) env.push(DEFAULT_PATH);
@@ -37,7 +44,11 @@ export function processEnv(engine: Engine, c: ContainerRecord, tty: boolean, ext
     if (i >= 0) merged[i] = e;
     else merged.push(e);
   }
-  if (!has('HOME', merged)) merged.push('HOME=/root');
+  if (!has('HOME', merged)) {
+    // The user's home from /etc/passwd; `/` for a uid the image does not know.
+    const u = resolveUser(engine, c, user);
+    merged.push(`HOME=${'error' in u ? '/root' : u.home}`);
+  }
   return merged;
 }
 
@@ -70,6 +81,7 @@ export function exitedContainer(engine: Engine, c: ContainerRecord, code: number
   c.boundPorts = {};
   delete c.listeners;
   delete c.exitAtMs;
+  delete c.exitAtCode;
   delete c.termExitCode;
   for (const ep of c.endpoints) deactivateEndpoint(ep);
   if (c.gatewayIface) {
@@ -84,10 +96,20 @@ export interface MainResult {
   removed: boolean;
 }
 
-/** Starts the main process of a container whose network is ready. */
-export function runMainProcess(engine: Engine, c: ContainerRecord): MainResult {
+/**
+ * Starts the main process of a container whose network is ready. `detached`: nobody waits for
+ * it (`docker run -d`, `docker start`), so a process that is over at once is noted as unseen.
+ */
+export function runMainProcess(engine: Engine, c: ContainerRecord, detached = false): MainResult {
   const argv = [c.path, ...c.args].filter((_, i) => i > 0 || c.path !== '');
   const cwd = c.workingDir || '/';
+  // The daemon resolves `--user` while it builds the runtime spec, before runc looks for argv[0].
+  const user = resolveUser(engine, c, c.user);
+  if ('error' in user) {
+    for (const ep of c.endpoints) deactivateEndpoint(ep);
+    c.boundPorts = {};
+    throw new EngineError(500, user.error);
+  }
   const failure = argv.length
     ? execFailure(engine, c, argv[0]!, cwd)
     : { text: 'no command specified', code: 125 };
@@ -135,7 +157,8 @@ export function runMainProcess(engine: Engine, c: ContainerRecord): MainResult {
   }
   exitedContainer(engine, c, result.code);
   let removed = false;
-  if (c.hostConfig.autoRemove) {
+  if (detached) c.exitUnseen = 1;
+  else if (c.hostConfig.autoRemove) {
     engine.state.containers = engine.state.containers.filter((x) => x !== c);
     removed = true;
   }
@@ -201,7 +224,7 @@ export function execInContainer(
     engine,
     container: c,
     argv,
-    env: processEnv(engine, c, Boolean(opts.tty), opts.env ?? []),
+    env: processEnv(engine, c, Boolean(opts.tty), opts.env ?? [], opts.user ?? c.user),
     cwd,
     user: opts.user ?? c.user,
     stdin: opts.stdin ?? '',

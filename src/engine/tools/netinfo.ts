@@ -172,8 +172,17 @@ export function linkEntries(
   return out;
 }
 
-/** Does the container use Docker's embedded DNS (127.0.0.11)? Only on user-defined networks. */
+/**
+ * Does the container use Docker's embedded DNS (127.0.0.11)? Once started for a run (at start or
+ * when a user-defined network joined), it stays; otherwise only on user-defined networks.
+ */
 export function usesEmbeddedDns(engine: Engine, c: ContainerRecord): boolean {
+  const owner = netnsOwner(engine, c);
+  return owner.embeddedDns ?? needsEmbeddedDns(engine, owner);
+}
+
+/** Does the daemon start the embedded DNS for `c` now (at start: it is on a user-defined network)? */
+export function needsEmbeddedDns(engine: Engine, c: ContainerRecord): boolean {
   const owner = netnsOwner(engine, c);
   const mode = owner.hostConfig.networkMode;
   if (mode === 'host' || mode === 'none') return false;
@@ -188,7 +197,7 @@ export function resolvConf(engine: Engine, c: ContainerRecord): string {
   const hc = c.hostConfig;
   const lines: string[] = [];
   if (hc.dnsSearch.length) lines.push(`search ${hc.dnsSearch.join(' ')}`);
-  if (netnsOwner(engine, c).embeddedDns ?? usesEmbeddedDns(engine, c)) {
+  if (usesEmbeddedDns(engine, c)) {
     lines.push('nameserver 127.0.0.11');
     lines.push(`options ${hc.dnsOptions.length ? hc.dnsOptions.join(' ') : 'ndots:0'}`);
     return `${lines.join('\n')}\n`;

@@ -3,9 +3,12 @@
  * nginx, nc). A program runs argv (no shell) and ends with an exit code or keeps running.
  */
 import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } from './fs.ts';
+import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
 import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 import { runScript } from './shell.ts';
+import { head, tail, wc } from './text-utils.ts';
+import { id, whoami } from './users.ts';
 
 type Program = (proc: Proc) => ProcResult;
 
@@ -142,25 +145,8 @@ const programs: Record<string, Program> = {
     }
     return exited(0);
   },
-  id(p) {
-    const u = p.user || '0';
-    if (u === '0' || u === 'root') p.out('uid=0(root) gid=0(root) groups=0(root)\n');
-    else if (/^\d+$/.test(u)) p.out(`uid=${u} gid=0 groups=0\n`);
-    else {
-      p.err(`id: unknown user ${u}\n`);
-      return exited(1);
-    }
-    return exited(0);
-  },
-  whoami(p) {
-    const u = p.user || '0';
-    if (u === '0' || u === 'root') {
-      p.out('root\n');
-      return exited(0);
-    }
-    p.err(`whoami: unknown uid ${u}\n`);
-    return exited(1);
-  },
+  id,
+  whoami,
   uname(p) {
     const flag = p.argv[1] ?? '-s';
     const parts: Record<string, string> = {
@@ -227,23 +213,9 @@ const programs: Record<string, Program> = {
     if (lines.length) p.out(`${lines.join('\n')}\n`);
     return exited(0);
   },
-  head(p) {
-    const n = Number(p.argv[p.argv.indexOf('-n') + 1] ?? 10) || 10;
-    const lines = p.stdin.split('\n').slice(0, n);
-    p.out(lines.join('\n'));
-    return exited(0);
-  },
-  wc(p) {
-    const lines = p.stdin.split('\n').length - 1;
-    p.out(`${lines}\n`);
-    return exited(0);
-  },
-  tail(p) {
-    if (p.argv.includes('-f')) return p.main ? daemon() : exited(0);
-    const lines = p.stdin.split('\n');
-    p.out(lines.slice(-11).join('\n'));
-    return exited(0);
-  },
+  head,
+  wc,
+  tail,
   top(p) {
     return p.main ? daemon({}) : exited(0);
   },
@@ -284,25 +256,7 @@ const programs: Record<string, Program> = {
     p.container.listeners = [...(p.container.listeners ?? []), listener];
     return exited(0);
   },
-  nc(p) {
-    const a = p.argv.slice(1);
-    const listen = a.some((x) => x.startsWith('-l'));
-    if (!listen) {
-      p.err('nc: connection refused\n');
-      return exited(1);
-    }
-    let port = 0;
-    let reply = '';
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] === '-p') port = Number(a[++i]);
-      else if (a[i] === '-e') {
-        const rest = a.slice(i + 1);
-        if (rest[0] === 'echo') reply = `${rest.slice(1).join(' ')}\n`;
-        break;
-      } else if (/^\d+$/.test(a[i]!)) port = Number(a[i]);
-    }
-    return daemon({ listeners: [{ port, proto: 'tcp', kind: 'nc', reply }] });
-  },
+  nc: (p) => nc(p, runProgram),
   nginx(p) {
     if (p.argv.includes('-v') || p.argv.includes('-V')) {
       p.err('nginx version: nginx/1.25.3\n');

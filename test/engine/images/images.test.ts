@@ -30,7 +30,7 @@ describe('images', () => {
     const r = await run(engine, 'docker rmi alpine');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(
-      /unable to remove repository reference "alpine:latest" \(must force\) - container [0-9a-f]{12} is using/,
+      /unable to remove repository reference "alpine" \(must force\) - container [0-9a-f]{12} is using/,
     );
     expect((await run(engine, 'docker rmi nothere')).stderr).toBe('Error: No such image: nothere\n');
   });

@@ -31,6 +31,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { name: 'ip', type: 'string', help: 'IPv4 address (e.g., 172.30.100.104)' },
   { name: 'ip6', type: 'string', help: 'IPv6 address (e.g., 2001:db8::33)' },
   { name: 'label', short: 'l', type: 'list', help: 'Set meta data on a container' },
+  { name: 'label-file', type: 'list', help: 'Read in a line delimited file of labels' },
   { name: 'link', type: 'list', help: 'Add link to another container' },
   { name: 'mac-address', type: 'string', help: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
   { name: 'memory', short: 'm', type: { repeatable: false, typeName: 'bytes' }, help: 'Memory limit' },
@@ -178,11 +179,54 @@ function parseBytes(text: string): number | null {
 }
 
 /** Builds the create request from the parsed flags, image and command. */
+/** The sandbox host's files, as the CLI reads `--env-file` and `--label-file` (relative to `/`). */
+export interface HostFileReader {
+  read(path: string): string | null;
+  isDir(path: string): boolean;
+}
+
+const KV_SPACES = ' \t\r\n\v\f';
+
+/**
+ * The CLI's `parseKeyValueFile`: `KEY=value` lines (leading space trimmed, `#` comments); a bare
+ * `KEY` takes the host's value when `hostEnv` has it (env files) or is dropped.
+ */
+function readKeyValueFile(
+  host: HostFileReader,
+  file: string,
+  hostEnv: Record<string, string> | null,
+): string[] {
+  const path = file.startsWith('/') ? file : `/${file}`;
+  if (host.isDir(path)) throw new OptsError(`read ${file}: is a directory`);
+  const text = host.read(path);
+  if (text === null) throw new OptsError(`open ${file}: no such file or directory`);
+  const out: string[] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((raw, i, all) => {
+      if (i === all.length - 1 && raw === '') return;
+      const line = raw.replace(/^\s+/, '');
+      if (!line || line.startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const variable = (eq < 0 ? line : line.slice(0, eq)).replace(new RegExp(`^[${KV_SPACES}]+`), '');
+      if ([...variable].some((ch) => KV_SPACES.includes(ch))) {
+        throw new OptsError(`poorly formatted environment: variable '${variable}' contains whitespaces`);
+      }
+      if (!variable) throw new OptsError(`poorly formatted environment: no variable name on line '${line}'`);
+      if (eq >= 0) out.push(`${variable}=${line.slice(eq + 1)}`);
+      else if (hostEnv && hostEnv[line.trim()] !== undefined)
+        out.push(`${line.trim()}=${hostEnv[line.trim()]}`);
+    });
+  return out;
+}
+
 export function buildCreateRequest(
   flags: FlagValues,
   image: string,
   cmd: string[],
   hostEnv: Record<string, string> = {},
+  host: HostFileReader = { read: () => null, isDir: () => false },
 ): ContainerCreateRequest {
   for (const h of flags.list('add-host')) {
     const i = h.indexOf(':');
@@ -222,12 +266,14 @@ export function buildCreateRequest(
     throw new OptsError('network-scoped aliases are only supported for user-defined networks');
   }
   const env: string[] = [];
+  for (const file of flags.list('env-file')) env.push(...readKeyValueFile(host, file, hostEnv));
   for (const e of flags.list('env')) {
     if (e.includes('=')) env.push(e);
     else if (hostEnv[e] !== undefined) env.push(`${e}=${hostEnv[e]}`);
   }
   const labels: Record<string, string> = {};
-  for (const l of flags.list('label')) {
+  const labelLines = flags.list('label-file').flatMap((file) => readKeyValueFile(host, file, null));
+  for (const l of [...labelLines, ...flags.list('label')]) {
     const i = l.indexOf('=');
     if (i < 0) labels[l] = '';
     else labels[l.slice(0, i)] = l.slice(i + 1);

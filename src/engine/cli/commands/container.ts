@@ -17,6 +17,7 @@ import {
   containerUnpause,
   containerWait,
   getContainer,
+  isBeingRemoved,
   isRunning,
 } from '../../ops/containers.ts';
 import { containerView } from '../../views/container-view.ts';
@@ -87,7 +88,7 @@ const start: LeafCommand = {
     }
     return eachContainer(
       ctx,
-      (t) => void containerStart(ctx.engine, t),
+      (t) => void containerStart(ctx.engine, t, true),
       (failed) => `Error: failed to start containers: ${failed.join(', ')}`,
     );
   },
@@ -279,6 +280,12 @@ const logs: LeafCommand = {
         return 1;
       }
       throw e;
+    }
+    if (isBeingRemoved(c)) {
+      ctx.term.eprintln(
+        'Error response from daemon: can not get logs from container which is dead or marked for removal',
+      );
+      return 1;
     }
     let lines = c.logs;
     const tail = ctx.flags.string('tail', 'all');

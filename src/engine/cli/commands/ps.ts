@@ -179,7 +179,10 @@ export function listContainers(
     if (!STATUSES.has(s)) throw badRequest(`Invalid filter 'status=${s}'`);
   for (const s of filters.exited ?? [])
     if (!/^-?\d+$/.test(s)) throw badRequest(`Invalid filter 'exited=${s}'`);
-  let list = [...engine.state.containers].reverse();
+  // The daemon lists from a copy that its handling of a just-finished exit has not updated yet.
+  let list = engine.state.containers
+    .map((c) => (c.exitUnseen === undefined ? c : asListedBeforeExit(c)))
+    .reverse();
   const all =
     opts.all || opts.limit > 0 || Boolean(filters.status?.length) || Boolean(filters.exited?.length);
   if (!all) list = list.filter((c) => isRunning(c));
@@ -227,6 +230,11 @@ export function listContainers(
   });
   if (opts.limit > 0) list = list.slice(0, opts.limit);
   return list;
+}
+
+/** A container whose exit is unseen, as the list still has it: running, with the ports it had. */
+function asListedBeforeExit(c: ContainerRecord): ContainerRecord {
+  return { ...c, status: 'running', exitCode: 0, finishedAt: '0001-01-01T00:00:00Z' };
 }
 
 function safeRegex(p: string): RegExp {

@@ -2,6 +2,7 @@
 
 import type { Engine } from '../../engine.ts';
 import { EngineError } from '../../errors.ts';
+import { hostFiles } from '../../host-programs/host-fs.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { containerCreate, removeContainerRecord, startContainer } from '../../ops/containers.ts';
 import { BadReference, findImage, parseReference, pullImage } from '../../ops/images.ts';
@@ -25,7 +26,8 @@ function createWithPull(ctx: CommandContext, isRun: boolean): ContainerRecord {
   let req: ReturnType<typeof buildCreateRequest>;
   try {
     parseReference(image);
-    req = buildCreateRequest(ctx.flags, image, cmd);
+    const files = hostFiles(ctx.engine);
+    req = buildCreateRequest(ctx.flags, image, cmd, {}, { read: files.read, isDir: files.isDir });
   } catch (e) {
     if (e instanceof BadReference) return fail(e.message);
     if (e instanceof OptsError) {
@@ -85,7 +87,7 @@ const run: LeafCommand = {
 function startAndReport(ctx: CommandContext, engine: Engine, c: ContainerRecord, detach: boolean): number {
   let res: ReturnType<typeof startContainer>;
   try {
-    res = startContainer(engine, c);
+    res = startContainer(engine, c, detach);
   } catch (e) {
     if (e instanceof EngineError) {
       const code = (e as EngineError & { runExitCode?: number }).runExitCode ?? 125;

@@ -1,21 +1,40 @@
 /** `docker version [-f FORMAT]`. */
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
+import { deref, type GoValue, goSlice, structField } from '../../go/values.ts';
 import { cliVersionView, versionText } from '../../views/system-view.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { registerCommand } from '../docker.ts';
 
-/** Runs a `-f` template over a CLI value as `docker version`/`docker info` do: 64 for parse errors. */
-export function runFormat(
-  ctx: CommandContext,
-  format: string,
-  value: Parameters<ReturnType<typeof parseTemplate>['execute']>[0],
-): number {
+/**
+ * `getDetailsOrder`, which `docker version` adds to its template: a component's detail keys, sorted.
+ * A Go function typed `func(types.ComponentVersion) []string`.
+ */
+function getDetailsOrder(v: GoValue): GoValue {
+  const s = deref(v);
+  const details =
+    s !== null && typeof s === 'object' && s.kind === 'struct'
+      ? deref(structField(s, 'Details') ?? null)
+      : null;
+  const keys =
+    details !== null && typeof details === 'object' && details.kind === 'map'
+      ? Object.keys(details.entries)
+      : [];
+  return goSlice(keys.sort());
+}
+
+/**
+ * Runs a `-f` template over a CLI value as `docker version` (`name` "version") and `docker info`
+ * ("") do: 64 for parse errors; on an execution error what was written so far and a newline, then
+ * the error (both write straight to stdout).
+ */
+export function runFormat(ctx: CommandContext, format: string, value: GoValue, name = ''): number {
   let tmpl: ReturnType<typeof parseTemplate>;
+  const funcs = name === 'version' ? { ...dockerTemplateFuncs, getDetailsOrder } : dockerTemplateFuncs;
   try {
-    tmpl = parseTemplate(format, dockerTemplateFuncs);
+    tmpl = parseTemplate(format, funcs, name);
   } catch (e) {
     if (e instanceof TemplateError) {
-      ctx.term.eprintln(`Template parsing error: ${e.message}`);
+      ctx.term.eprintln(`template parsing error: ${e.message}`);
       return 64;
     }
     throw e;
@@ -25,7 +44,7 @@ export function runFormat(
     return 0;
   } catch (e) {
     if (e instanceof TemplateError) {
-      ctx.term.println();
+      ctx.term.println(e.output);
       ctx.term.eprintln(e.message);
       return 1;
     }
@@ -48,7 +67,7 @@ export const versionCommand: LeafCommand = {
       ctx.term.out(versionText());
       return 0;
     }
-    return runFormat(ctx, format, cliVersionView());
+    return runFormat(ctx, format, cliVersionView(), 'version');
   },
 };
 
