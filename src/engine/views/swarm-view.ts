@@ -6,7 +6,7 @@ import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
 import type { ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
-import { swarmNowMs } from '../ops/service-tasks.ts';
+import { shownTaskState, swarmNowMs } from '../ops/service-tasks.ts';
 import { SYSTEM } from '../ops/system.ts';
 
 const SECOND = 1_000_000_000;
@@ -339,7 +339,17 @@ export function updateStatusView(engine: Engine, s: ServiceRecord): GoValue {
 }
 
 /** `GET /tasks/{id}`. */
-export function taskView(_engine: Engine, swarm: SwarmRecord, s: ServiceRecord, t: TaskRecord): GoValue {
+/** The agent's message for each state a task reports. */
+const TASK_MESSAGES: Record<string, string> = {
+  assigned: 'scheduler assigned task to node',
+  preparing: 'preparing',
+  running: 'started',
+  failed: 'starting container failed',
+  shutdown: 'shutdown',
+};
+
+export function taskView(engine: Engine, swarm: SwarmRecord, s: ServiceRecord, t: TaskRecord): GoValue {
+  const shown = shownTaskState(t, swarmNowMs(engine));
   return goStruct('swarm.Task', [
     f('ID', t.id),
     ...meta(swarm.index, t.created, t.updated ?? t.created),
@@ -352,9 +362,16 @@ export function taskView(_engine: Engine, swarm: SwarmRecord, s: ServiceRecord, 
     f(
       'Status',
       goStruct('swarm.TaskStatus', [
-        f('Timestamp', goTime(t.updated ?? t.created), { omitempty: true }),
-        f('State', t.state, { omitempty: true }),
-        f('Message', t.state === 'running' ? 'started' : 'shutdown', { omitempty: true }),
+        f('Timestamp', goTime(rfc3339Nanos(shown.sinceMs, 0)), { omitempty: true }),
+        f('State', shown.state, { omitempty: true }),
+        f('Message', TASK_MESSAGES[shown.state] ?? shown.state, { omitempty: true }),
+        f(
+          'ContainerStatus',
+          t.containerId
+            ? goPtr(goStruct('swarm.ContainerStatus', [f('ContainerID', t.containerId, { omitempty: true })]))
+            : goPtr(null),
+          { omitempty: true },
+        ),
       ]),
       { omitempty: true },
     ),
