@@ -15,7 +15,7 @@ export function scenarioCommands(text: string): string[] {
 export async function transcript(backend: SandboxBackend, key: string, scenario: string): Promise<string> {
   let out = '';
   for (const line of scenarioCommands(scenario)) {
-    const result = await backend.exec(key, line);
+    const result = await backend.exec(key, line, { asRecorded: true });
     let body = result.output;
     if (body && !body.endsWith('\n')) body += '\n';
     out += `$ ${line}\n${body}[exit ${result.exitCode}]\n`;

@@ -21,10 +21,18 @@ export interface ExecResult {
   notice?: string;
 }
 
+export interface ExecOptions {
+  /**
+   * Run the line as the course's recorder does, `sh -c 'LINE 2>&1'` keeping stdout only: in
+   * `a; b` or `a | b` only the last command's errors are shown. Chat shows every error instead.
+   */
+  asRecorded?: boolean;
+}
+
 export interface SandboxBackend {
   readonly kind: 'sim' | 'dind';
   /** Runs one line as typed on the sandbox host (`docker network ls`), creating the sandbox if needed. */
-  exec(key: SandboxKey, line: string): Promise<ExecResult>;
+  exec(key: SandboxKey, line: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Throws the sandbox away; the next command starts fresh. */
   reset(key: SandboxKey): Promise<void>;
   /** Keys of the sandboxes that exist. */

@@ -5,7 +5,7 @@
 import type { Clock } from '../../engine/clock.ts';
 import { Engine } from '../../engine/engine.ts';
 import { runHostLine } from '../../engine/index.ts';
-import type { ExecResult, SandboxBackend, SandboxKey } from '../backend.ts';
+import type { ExecOptions, ExecResult, SandboxBackend, SandboxKey } from '../backend.ts';
 import { MemoryStateStore, type SandboxStateStore } from './state-store.ts';
 
 export interface SimBackendOptions {
@@ -24,12 +24,12 @@ export class SimBackend implements SandboxBackend {
     this.store = opts.store ?? new MemoryStateStore();
   }
 
-  exec(key: SandboxKey, line: string): Promise<ExecResult> {
+  exec(key: SandboxKey, line: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return this.serialize(key, async () => {
       const engine = await this.engineFor(key);
-      const result = await runHostLine(engine, line);
+      const result = await runHostLine(engine, opts.asRecorded ? `${line} 2>&1` : line);
       await this.store.save(key, engine.snapshot());
-      return { output: result.combined, exitCode: result.exitCode };
+      return { output: opts.asRecorded ? result.stdout : result.combined, exitCode: result.exitCode };
     });
   }
 
