@@ -42,7 +42,10 @@ export function connectRedis(url: string, name: string, extra: RedisOptions = {}
   return new Redis(url, {
     maxRetriesPerRequest: null,
     connectionName: name,
-    enableAutoPipelining: true,
+    // Off on purpose: ioredis builds a Pipeline object per batch and copies every script defined
+    // on the connection into it (BullMQ defines dozens); measured, that cost more CPU per command
+    // (0.27 ms) than the writes it saves.
+    enableAutoPipelining: false,
     // Back off to at most 2 s between reconnection attempts, forever: a restarted Redis is found again.
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...extra,

@@ -6,6 +6,7 @@
  */
 import { type Config, ConfigError, readConfig } from '../config/config.ts';
 import { Tutor } from '../core/tutor.ts';
+import type { Platform } from '../core/types.ts';
 import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
@@ -13,6 +14,7 @@ import type { SandboxBackend } from '../sandbox/backend.ts';
 import { RedisStateStore } from '../sandbox/sim/redis-state-store.ts';
 import { SimBackend } from '../sandbox/sim/sim-backend.ts';
 import { ConflictRetryingBackend } from './conflict-retry.ts';
+import type { Deliver } from './idempotency.ts';
 import { connectRedis, defaultLayout, type QueueLayout } from './queues.ts';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
 
@@ -46,6 +48,33 @@ async function createBackend(
   return new SimBackend({ store: new RedisStateStore(redis) });
 }
 
+/**
+ * Deliverers for the platforms whose APIs this process can call itself: Slack with
+ * SLACK_BOT_TOKEN (response URLs, Web API at SLACK_API_URL), Discord with DISCORD_TOKEN
+ * (interaction webhooks, REST at DISCORD_API_URL). The adapters' own delivery functions, so a
+ * reply looks the same whichever process posts it; undeliverable replies go to the same dead
+ * letters in Redis. A platform without a token is left to its bot process (deliveries queue).
+ */
+export async function deliverersFromConfig(
+  config: Config,
+  redis: ReturnType<typeof connectRedis>,
+  logger: Logger,
+): Promise<Partial<Record<Platform, Deliver>>> {
+  const out: Partial<Record<Platform, Deliver>> = {};
+  if (!config.SLACK_BOT_TOKEN && !config.DISCORD_TOKEN) return out;
+  const { RedisDeadLetters } = await import('../chat/render/dead-letters.ts');
+  const deadLetters = new RedisDeadLetters(redis);
+  if (config.SLACK_BOT_TOKEN) {
+    const { createSlackDeliverFromConfig } = await import('../chat/slack/slack-command.ts');
+    out.slack = createSlackDeliverFromConfig(config, logger, deadLetters);
+  }
+  if (config.DISCORD_TOKEN) {
+    const { createDiscordDeliverFromConfig } = await import('../chat/discord/discord-command.ts');
+    out.discord = createDiscordDeliverFromConfig(config, logger, deadLetters);
+  }
+  return out;
+}
+
 /** Starts a worker from configuration; `run` wraps this with signals and exit codes. */
 export async function startWorker(config: Config, tuning: WorkerTuning = {}): Promise<StartedWorker> {
   if (!config.REDIS_URL)
@@ -57,6 +86,7 @@ export async function startWorker(config: Config, tuning: WorkerTuning = {}): Pr
   const inner = await createBackend(config, redis);
   const backend = new ConflictRetryingBackend(inner, () => metrics.stateConflicts.inc());
   const tutor = tuning.tutor ?? new Tutor({ backend });
+  const deliverers = await deliverersFromConfig(config, redis, logger);
   const pool = new WorkerPool({
     redis,
     layout: tuning.layout ?? defaultLayout,
@@ -66,6 +96,7 @@ export async function startWorker(config: Config, tuning: WorkerTuning = {}): Pr
     timeoutMs: config.COMMAND_TIMEOUT_SECONDS * 1000,
     logger,
     metrics,
+    deliverers,
     ...(tuning.lockDurationMs !== undefined ? { lockDurationMs: tuning.lockDurationMs } : {}),
     ...(tuning.stalledIntervalMs !== undefined ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
     ...(tuning.maxStalledCount !== undefined ? { maxStalledCount: tuning.maxStalledCount } : {}),

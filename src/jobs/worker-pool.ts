@@ -173,7 +173,7 @@ export class WorkerPool {
     this.timers.push(setInterval(() => void this.sweep(), this.stalledMs));
     this.timers.push(setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3))));
     this.dispatcher = this.dispatch();
-    this.log.info({ prefix, concurrency: this.concurrency }, 'worker pool started');
+    this.log.info({ prefix, concurrency: this.concurrency, directDelivery: direct }, 'worker pool started');
   }
 
   /** True while every worker is running and Redis answers. */
