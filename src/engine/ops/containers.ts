@@ -138,6 +138,12 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   if (netNames.length > 1) {
     throw badRequest(`Container cannot be connected to network endpoints: ${netNames.join(', ')}`);
   }
+  for (const conf of Object.values(endpointsConfig)) {
+    const v4 = conf?.IPAMConfig?.IPv4Address;
+    const v6 = conf?.IPAMConfig?.IPv6Address;
+    if (v4 && (parseIp(v4)?.v6 ?? true)) throw badRequest(`invalid IPv4 address: ${v4}`);
+    if (v6 && (parseIp(v6)?.v6 ?? false) === false) throw badRequest(`invalid IPv6 address: ${v6}`);
+  }
   const restart = hc.RestartPolicy?.Name ?? '';
   if (!RESTART_POLICIES.has(restart)) throw badRequest(`invalid restart policy '${restart}'`);
   if (restart === 'always' && hc.AutoRemove) {
@@ -351,7 +357,8 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
   }
   for (const ep of c.endpoints) {
     const nw = networkById(engine, ep.networkId)!;
-    if ((ep.ipamIpv4 || ep.ipamIpv6) && !nw.userSubnet) {
+    const v6Configured = nw.ipam.some((cfg) => cfg.subnet.includes(':'));
+    if (((ep.ipamIpv4 || ep.ipamIpv6) && !nw.userSubnet) || (ep.ipamIpv6 && !v6Configured)) {
       throw badRequest(
         'user specified IP address is supported only when connecting to networks with user configured subnets',
       );

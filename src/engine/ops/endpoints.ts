@@ -5,7 +5,16 @@
 
 import type { Engine } from '../engine.ts';
 import { badRequest, forbidden } from '../errors.ts';
-import { contains, firstFree, formatIp, macForIpv4, networkOf, parseCidr, parseIp } from '../ipam.ts';
+import {
+  broadcastOf,
+  contains,
+  firstFree,
+  formatIp,
+  macForIpv4,
+  networkOf,
+  parseCidr,
+  parseIp,
+} from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord } from '../model/state.ts';
 import { allocateSerial } from './overlay-ipam.ts';
 
@@ -84,7 +93,10 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
           `Invalid address ${endpoint.ipamIpv4}: It does not belong to any of this network's subnets`,
         );
       }
-      if (taken.has(endpoint.ipamIpv4)) throw forbidden('Address already in use');
+      // IPAM keeps the subnet's own and broadcast addresses.
+      const edge = [networkOf(subnet), broadcastOf(subnet)].map((a) => formatIp(a, false));
+      if (taken.has(endpoint.ipamIpv4) || edge.includes(endpoint.ipamIpv4))
+        throw forbidden('Address already in use');
       ipv4 = endpoint.ipamIpv4;
     } else if (nw.scope === 'swarm') {
       // Swarm networks: the task's address from the manager, else the next one after the last

@@ -13,6 +13,7 @@ import {
   connect,
   defaultRouteIface,
   embeddedDnsLookupAll,
+  embeddedDnsReverse,
   type Iface,
   interfaces,
   isHostMode,
@@ -260,6 +261,10 @@ export function ping(proc: Proc): ProcResult {
 }
 
 export function nslookup(proc: Proc): ProcResult {
+  const type = proc.argv
+    .find((x) => x.startsWith('-type=') || x.startsWith('-query='))
+    ?.split('=')[1]
+    ?.toLowerCase();
   const args = proc.argv.slice(1).filter((x) => !x.startsWith('-'));
   const name = args[0];
   if (!name) {
@@ -274,6 +279,17 @@ export function nslookup(proc: Proc): ProcResult {
     return exited(1);
   }
   let out = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+    // An address is looked up as its PTR name: the embedded DNS answers `container.network`.
+    const ptr = embeddedDnsReverse(engine, container, name);
+    if (ptr) {
+      const arpa = `${name.split('.').reverse().join('.')}.in-addr.arpa`;
+      proc.out(`${out}Non-authoritative answer:\n${arpa}\tname = ${ptr}\n\n`);
+      return exited(0);
+    }
+    proc.out(`${out}Non-authoritative answer:\n\nNon-authoritative answer:\n\n`);
+    return exited(0);
+  }
   const res = resolve(engine, container, name);
   // A dotted name the embedded DNS does not know (`tasks.web` without tasks) goes to the host's
   // resolvers, which the sandbox cannot reach.
@@ -281,14 +297,16 @@ export function nslookup(proc: Proc): ProcResult {
     proc.out(';; connection timed out; no servers could be reached\n\n');
     return exited(1);
   }
-  const fromDns = 'ip' in res && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
-  // busybox prints the (empty) AAAA answer first, then the A answer.
-  out += 'Non-authoritative answer:\n\nNon-authoritative answer:\n';
-  if (fromDns) {
-    // `tasks.<service>` answers with every task's address.
+  // Every holder of a shared alias answers (`tasks.<service>`: every task).
+  let answers = '';
+  if ('ip' in res) {
     const all = embeddedDnsLookupAll(engine, container, name);
-    for (const ip of all.length ? all : [res.ip]) out += `Name:\t${name}\nAddress: ${ip}\n`;
+    for (const ip of all.length ? all : [res.ip]) answers += `Name:\t${name}\nAddress: ${ip}\n`;
   }
+  // busybox asks for A and AAAA unless a type is given; the (empty) AAAA answer prints first.
+  if (type === 'a') out += `Non-authoritative answer:\n${answers}`;
+  else if (type === 'aaaa') out += 'Non-authoritative answer:\n';
+  else out += `Non-authoritative answer:\n\nNon-authoritative answer:\n${answers}`;
   out += '\n';
   proc.out(out);
   return exited(0);

@@ -240,29 +240,53 @@ export function embeddedDnsLookupAll(engine: Engine, c: ContainerRecord, name: s
     const found = serviceDnsLookup(engine.state, nw.id, lower);
     if (found) return found;
   }
-  const one = containerDnsLookup(engine, owner, lower);
-  return one ? [one] : [];
+  return containerDnsLookup(engine, owner, lower);
 }
 
-function containerDnsLookup(engine: Engine, owner: ContainerRecord, lower: string): string | null {
+/**
+ * libnetwork's `ResolveName` for containers: on each user-defined network the sandbox is on, in
+ * order, links first, then names and aliases of running containers (every holder of a shared
+ * alias answers). `name.network` asks that network alone.
+ */
+function containerDnsLookup(engine: Engine, owner: ContainerRecord, lower: string): string[] {
   for (const ep of owner.endpoints) {
     const nw = netById(engine, ep.networkId);
     if (!nw || nw.predefined || !ep.ipv4) continue;
+    let want = lower;
+    const suffix = `.${nw.name.toLowerCase()}`;
+    if (lower.endsWith(suffix) && lower.length > suffix.length) want = lower.slice(0, -suffix.length);
     // Links on this network resolve first (`--link` on user networks adds an alias for the caller).
     for (const link of ep.links) {
       const [target, alias] = link.split(':');
-      if ((alias ?? target)?.toLowerCase() === lower || target?.toLowerCase() === lower) {
+      if ((alias ?? target)?.toLowerCase() === want || target?.toLowerCase() === want) {
         const t = engine.state.containers.find((x) => x.name === target);
         const tep = t?.endpoints.find((e) => e.networkId === nw.id && e.ipv4);
-        if (tep) return tep.ipv4;
+        if (tep) return [tep.ipv4];
       }
     }
+    const found: string[] = [];
     for (const other of engine.state.containers) {
       if (other.status !== 'running' && other.status !== 'paused') continue;
       const oep = other.endpoints.find((e) => e.networkId === nw.id && e.ipv4);
       if (!oep) continue;
       const names = [other.name, ...oep.aliases, ...oep.dnsNames].map((n) => n.toLowerCase());
-      if (names.includes(lower)) return oep.ipv4;
+      if (names.includes(want)) found.push(oep.ipv4);
+    }
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/** The embedded DNS's PTR answer for an address on the caller's networks: `name.network`. */
+export function embeddedDnsReverse(engine: Engine, c: ContainerRecord, ip: string): string | null {
+  const owner = netnsOwner(engine, c);
+  for (const ep of owner.endpoints) {
+    const nw = netById(engine, ep.networkId);
+    if (!nw || nw.predefined || !ep.ipv4) continue;
+    for (const other of engine.state.containers) {
+      if (other.status !== 'running' && other.status !== 'paused') continue;
+      if (other.endpoints.some((e) => e.networkId === nw.id && e.ipv4 === ip))
+        return `${other.name}.${nw.name}`;
     }
   }
   return null;
