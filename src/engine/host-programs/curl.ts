@@ -9,7 +9,10 @@ import { type ApiRequest, type ApiResponse, STATUS_TEXT, wireHeaders } from '../
 import { handleApiRequest } from '../api/router.ts';
 import type { Terminal } from '../cli/terminal.ts';
 import type { Engine } from '../engine.ts';
-import { registerHostProgram } from '../host.ts';
+import type { ContainerRecord, ListenerRecord } from '../model/state.ts';
+import { httpAnswer } from '../tools/net-tools.ts';
+import { registerHostProgram } from './registry.ts';
+import { hostConnect } from './system.ts';
 
 const DOCKER_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
 const USER_AGENT = 'curl/7.88.1';
@@ -331,12 +334,28 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
     if (o.writeOut) term.out(writeOut(o.writeOut, failedVars(o, code), term));
     return rc;
   };
-  if (o.unixSocket === null || !DOCKER_SOCKETS.has(o.unixSocket)) {
-    // Nothing but the Docker socket is reachable from the sandbox host.
-    const isIp = /^[\d.]+$|^\[.*\]$/.test(url.host);
-    if (o.unixSocket === null && !isIp && url.host !== 'localhost') {
+  // Over TCP the sandbox host reaches its own published ports and its containers' listeners;
+  // nothing else answers (no real connection is ever made).
+  let tcp: { server: ContainerRecord; listener: ListenerRecord; ip: string } | null = null;
+  if (o.unixSocket === null) {
+    const ip = url.host === 'localhost' ? '127.0.0.1' : url.host.replace(/^\[|\]$/g, '');
+    if (!/^[\d.]+$/.test(ip) && url.host !== 'localhost') {
       return fail(6, `curl: (6) Could not resolve host: ${url.host}`);
     }
+    const conn = /^[\d.]+$/.test(ip) ? hostConnect(engine, ip, url.port) : { kind: 'refused' as const };
+    if (conn.kind === 'ok') tcp = { server: conn.server, listener: conn.listener, ip };
+    else if (conn.kind === 'timeout') {
+      return fail(
+        28,
+        `curl: (28) Failed to connect to ${ip} port ${url.port} after 129674 ms: Couldn't connect to server`,
+      );
+    } else {
+      return fail(
+        7,
+        `curl: (7) Failed to connect to ${ip} port ${url.port} after 0 ms: Couldn't connect to server`,
+      );
+    }
+  } else if (!DOCKER_SOCKETS.has(o.unixSocket)) {
     const shown = url.host.replace(/^\[|\]$/g, '');
     return fail(
       7,
@@ -388,9 +407,17 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
   };
   if (o.verbose) verboseRequest(term, o, url, req);
 
-  let res = await handleApiRequest(engine, req);
+  let res: ApiResponse;
+  if (tcp) {
+    const answer = httpAnswer(engine, tcp.server, tcp.listener, url.path);
+    if ('raw' in answer) {
+      // A listener that does not speak HTTP (nc -e echo): curl refuses the reply.
+      return fail(1, 'curl: (1) Received HTTP/0.9 when not allowed');
+    }
+    res = { status: answer.status, headers: [['Content-Type', 'text/html']], body: Buffer.from(answer.body) };
+  } else res = await handleApiRequest(engine, req);
   let redirects = 0;
-  while (o.location && res.status >= 300 && res.status < 400 && redirects < 50) {
+  while (!tcp && o.location && res.status >= 300 && res.status < 400 && redirects < 50) {
     const loc = res.headers.find(([k]) => k === 'Location')?.[1];
     if (!loc) break;
     const q = loc.indexOf('?');
