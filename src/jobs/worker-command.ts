@@ -35,17 +35,42 @@ export interface StartedWorker {
 /** Extra knobs tests and benches set; production uses the defaults. */
 export type WorkerTuning = Partial<
   Pick<WorkerPoolOptions, 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'resultSeconds'>
-> & { layout?: QueueLayout; tutor?: Tutor; logger?: Logger };
+> & { layout?: QueueLayout; tutor?: Tutor; logger?: Logger; reaperEveryMs?: number };
 
+/** How often the idle-sandbox reaper runs (one run per tick across all workers). */
+export const REAPER_EVERY_MS = 5 * 60_000;
+
+/**
+ * The backend, and its reaper: dind reaps idle containers (and checks disk quotas) in
+ * `maintain()`; sim sandboxes idle past SANDBOX_IDLE_TTL_SECONDS are deleted from Redis (a command
+ * racing the delete loses its compare-and-set and re-runs on a fresh sandbox).
+ */
 async function createBackend(
   config: Config,
   redis: ReturnType<typeof connectRedis>,
-): Promise<SandboxBackend> {
+): Promise<{ backend: SandboxBackend; reap: (firedAt: number) => Promise<number> }> {
   if (config.SANDBOX_BACKEND === 'dind') {
     const { createDindBackendFromEnv } = await import('../sandbox/dind/dind-backend.ts');
-    return createDindBackendFromEnv();
+    const dind = await createDindBackendFromEnv();
+    return { backend: dind, reap: async () => (await dind.maintain()).reaped.length };
   }
-  return new SimBackend({ store: new RedisStateStore(redis) });
+  const store = new RedisStateStore(redis);
+  const backend = new SimBackend({ store });
+  const ttlMs = config.SANDBOX_IDLE_TTL_SECONDS * 1000;
+  return {
+    backend,
+    async reap(firedAt) {
+      let n = 0;
+      // Batches of 200, a bounded number per run: the next tick takes the rest.
+      for (let round = 0; round < 50; round++) {
+        const idle = await store.idleSince(firedAt - ttlMs, 200);
+        for (const key of idle) await backend.reset(key);
+        n += idle.length;
+        if (idle.length < 200) break;
+      }
+      return n;
+    },
+  };
 }
 
 /**
@@ -83,7 +108,7 @@ export async function startWorker(config: Config, tuning: WorkerTuning = {}): Pr
   const metrics = new PipelineMetrics();
   const redis = connectRedis(config.REDIS_URL, 'tutor-worker');
   redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
-  const inner = await createBackend(config, redis);
+  const { backend: inner, reap } = await createBackend(config, redis);
   const backend = new ConflictRetryingBackend(inner, () => metrics.stateConflicts.inc());
   const tutor = tuning.tutor ?? new Tutor({ backend });
   const deliverers = await deliverersFromConfig(config, redis, logger);
@@ -97,6 +122,7 @@ export async function startWorker(config: Config, tuning: WorkerTuning = {}): Pr
     logger,
     metrics,
     deliverers,
+    reaper: { everyMs: tuning.reaperEveryMs ?? REAPER_EVERY_MS, reap },
     ...(tuning.lockDurationMs !== undefined ? { lockDurationMs: tuning.lockDurationMs } : {}),
     ...(tuning.stalledIntervalMs !== undefined ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
     ...(tuning.maxStalledCount !== undefined ? { maxStalledCount: tuning.maxStalledCount } : {}),
