@@ -8,8 +8,10 @@ import { Tutor } from '../core/tutor.ts';
 import type { Platform } from '../core/types.ts';
 import { type Logger, silentLogger } from '../observability/logger.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
+import { ClockQuizScheduler } from '../quiz/scheduler.ts';
 import type { SandboxBackend } from '../sandbox/backend.ts';
 import { SimBackend } from '../sandbox/sim/sim-backend.ts';
+import { createTutoring, restoreSchedules, type Tutoring, type TutoringDeps } from '../ta/tutoring.ts';
 import type { Deliver } from './idempotency.ts';
 import { InProcessRunner, type JobRunner } from './in-process-runner.ts';
 import { QueuedRunner } from './queued-runner.ts';
@@ -21,10 +23,16 @@ export interface JobRunnerDeps {
   deliver: Deliver;
   /** Platforms whose replies this process posts (queued mode). */
   platforms: Platform[];
-  /** In-process mode only: the tutor to run; default a tutor on `backend`. */
+  /**
+   * In-process mode only: the tutor to run. Default a tutor on `backend` with its own tutoring
+   * services, whose in-process quiz scheduler posts through `deliver` (scheduled quizzes reach
+   * the channel without Redis); schedules kept in the tutoring store are restored at start.
+   */
   tutor?: Tutor;
   /** In-process mode only: default a fresh simulated backend kept in memory. */
   backend?: SandboxBackend;
+  /** In-process mode: how often due quiz posts are looked for. Default 15 s. */
+  quizCheckEveryMs?: number;
   layout?: QueueLayout;
   logger?: Logger;
   metrics?: PipelineMetrics;
@@ -45,7 +53,14 @@ export async function createJobRunner(
   if (!config.REDIS_URL) {
     const ownBackend = deps.tutor || deps.backend ? undefined : new SimBackend();
     const backend = deps.backend ?? ownBackend;
-    const tutor = deps.tutor ?? new Tutor({ backend: backend! });
+    let tutoring: Tutoring | undefined;
+    let tutor = deps.tutor;
+    if (!tutor) {
+      tutoring = createTutoring({ deliver: deps.deliver });
+      await restoreSchedules(tutoring);
+      if (tutoring.scheduler instanceof ClockQuizScheduler) tutoring.scheduler.start(deps.quizCheckEveryMs);
+      tutor = new Tutor({ backend: backend!, tutoring } as TutoringDeps);
+    }
     const runner = new InProcessRunner({
       tutor,
       deliver: deps.deliver,
@@ -60,6 +75,7 @@ export async function createJobRunner(
       healthy: () => true,
       async close() {
         await runner.close();
+        await tutoring?.close();
         await ownBackend?.close();
       },
     };

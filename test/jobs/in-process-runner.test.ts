@@ -31,6 +31,29 @@ describe('in-process runner', () => {
     await runner.close();
   });
 
+  it('embedded mode posts scheduled quizzes through deliver (no Redis)', async () => {
+    const rec = recorder();
+    const runner = await createJobRunner(config, {
+      deliver: rec.deliver,
+      platforms: ['slack'],
+      quizCheckEveryMs: 100,
+    });
+    // A TA schedules the channel's quiz every second (cron with seconds).
+    const ta = request('ta1', '/quiz schedule * * * * * * UTC', {
+      identity: { platform: 'slack', workspace: 'T1', userId: 'ta1', roles: ['student', 'ta'] },
+      channel: 'C-quiz',
+    });
+    await runner.submit(ta);
+    expect(rec.delivered[0]!.text).toMatch(/^Daily quiz scheduled in this channel/);
+    await rec.waitFor(2, 5000);
+    const post = rec.delivered[1]!;
+    expect(post.req.channel).toBe('C-quiz');
+    expect(post.req.identity.userId).toBe('scheduler');
+    expect(post.reply.visibility).toBe('public');
+    expect(post.text).toMatch(/^Daily quiz #1 /);
+    await runner.close();
+  });
+
   it('students run side by side: a slow one does not hold up the others', async () => {
     registerSlashCommand('nap', {
       summary: 'test only',
