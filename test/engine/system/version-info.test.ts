@@ -34,4 +34,23 @@ describe('version and info', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain("can't evaluate field Nope in type system.info");
   });
+
+  it('names docker version\'s template "version" (info\'s is unnamed) and prints what ran before an error', async () => {
+    const engine = new Engine({ seed: 5 });
+    const v = await runHostLine(engine, "docker version -f '{{.Client.Version}} {{.Nope}}'");
+    expect(v.exitCode).toBe(1);
+    expect(v.combined).toBe(
+      '20.10.24+dfsg1 \ntemplate: version:1:22: executing "version" at <.Nope>: can\'t evaluate field Nope in type system.versionInfo\n',
+    );
+    const parse = await runHostLine(engine, "docker version -f '{{.Nope'");
+    expect([parse.exitCode, parse.combined]).toEqual([
+      64,
+      'template parsing error: template: version:1: unclosed action\n',
+    ]);
+    const info = await runHostLine(engine, "docker info -f '{{.Nope'");
+    expect([info.exitCode, info.combined]).toEqual([
+      64,
+      'template parsing error: template: :1: unclosed action\n',
+    ]);
+  });
 });
