@@ -240,10 +240,12 @@ export function ping(proc: Proc): ProcResult {
   let out = `PING ${target} (${addr}): 56 data bytes\n`;
   const times: number[] = [];
   if (r.kind === 'ok') {
+    // The sandbox host's own address is a hop away from a container (its gateway is not).
+    const hop = addr === proc.engine.state.daemon.hostIp && !isHostMode(proc.engine, proc.container);
     for (let seq = 0; seq < count; seq++) {
       const t = rtt(proc.engine);
       times.push(t);
-      if (!quiet) out += `64 bytes from ${addr}: seq=${seq} ttl=64 time=${t.toFixed(3)} ms\n`;
+      if (!quiet) out += `64 bytes from ${addr}: seq=${seq} ttl=${hop ? 63 : 64} time=${t.toFixed(3)} ms\n`;
     }
   }
   const received = times.length;
@@ -321,7 +323,8 @@ export function hostname(proc: Proc): ProcResult {
     }
     const ifs = interfaces(engine, netnsOwner(engine, container));
     if (!ifs.length) {
-      proc.err('hostname: bad address\n');
+      // Its own name is not in /etc/hosts and no DNS answers for it.
+      proc.err(`hostname: ${container.hostname}: Host name lookup failure\n`);
       return exited(1);
     }
     proc.out(`${ifs.map((i) => i.ipv4).join(' ')}\n`);
@@ -333,6 +336,8 @@ export function hostname(proc: Proc): ProcResult {
 
 interface Url {
   host: string;
+  /** `host:port` as the URL wrote it (busybox names it so in `bad address`). */
+  hostPort: string;
   port: number;
   path: string;
 }
@@ -340,7 +345,12 @@ interface Url {
 function parseUrl(text: string): Url | null {
   const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(text);
   if (!m) return null;
-  return { host: m[2]!, port: m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80, path: m[4] ?? '/' };
+  return {
+    host: m[2]!,
+    hostPort: m[3] ? `${m[2]}:${m[3]}` : m[2]!,
+    port: m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80,
+    path: m[4] ?? '/',
+  };
 }
 
 export const NGINX_PAGE = `<!DOCTYPE html>
@@ -444,7 +454,7 @@ export function wget(proc: Proc): ProcResult {
   }
   const res = resolve(proc.engine, proc.container, u.host);
   if ('error' in res) {
-    proc.err(`wget: bad address '${u.host}'\n`);
+    proc.err(`wget: bad address '${u.hostPort}'\n`);
     return exited(1);
   }
   if (!quiet) proc.err(`Connecting to ${u.host} (${res.ip}:${u.port})\n`);
