@@ -85,8 +85,10 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(30, 1, 10_000),
   /** Seconds a command may run. */
   COMMAND_TIMEOUT_SECONDS: int(20, 1, 600),
-  /** Idle sandboxes are reaped after this many seconds (dind). */
+  /** Idle dind sandboxes (real containers, real memory) are reaped after this many seconds. */
   SANDBOX_IDLE_TTL_SECONDS: int(7200, 60, 7 * 24 * 3600),
+  /** Idle simulated sandboxes (a few kB in Redis) are forgotten after this many seconds: 30 days. */
+  SIM_SANDBOX_TTL_SECONDS: int(30 * 24 * 3600, 60, 366 * 24 * 3600),
   /** Concurrent jobs per worker process. */
   WORKER_CONCURRENCY: int(16, 1, 1000),
   LOG_LEVEL: z

@@ -42,7 +42,7 @@ export const REAPER_EVERY_MS = 5 * 60_000;
 
 /**
  * The backend, and its reaper: dind reaps idle containers (and checks disk quotas) in
- * `maintain()`; sim sandboxes idle past SANDBOX_IDLE_TTL_SECONDS are deleted from Redis (a command
+ * `maintain()`; sim sandboxes idle past SIM_SANDBOX_TTL_SECONDS are deleted from Redis (a command
  * racing the delete loses its compare-and-set and re-runs on a fresh sandbox).
  */
 async function createBackend(
@@ -56,7 +56,8 @@ async function createBackend(
   }
   const store = new RedisStateStore(redis);
   const backend = new SimBackend({ store });
-  const ttlMs = config.SANDBOX_IDLE_TTL_SECONDS * 1000;
+  // A simulated sandbox costs a few kB: a student coming back next week still finds theirs.
+  const ttlMs = config.SIM_SANDBOX_TTL_SECONDS * 1000;
   return {
     backend,
     async reap(firedAt) {

@@ -26,7 +26,7 @@ describe.skipIf(skip)('idle-sandbox reaper', () => {
     await server?.stop();
   });
 
-  it('workers schedule it once, and it deletes sim sandboxes idle past SANDBOX_IDLE_TTL_SECONDS', async () => {
+  it('workers schedule it once, and it deletes sim sandboxes idle past SIM_SANDBOX_TTL_SECONDS', async () => {
     // One sandbox last saved two minutes ago, one just now; the TTL is one minute.
     const old = new RedisStateStore(redis, { now: () => Date.now() - 120_000 });
     await old.save('slack:T1:idle', new Engine({ seed: 1 }).snapshot());
@@ -35,7 +35,7 @@ describe.skipIf(skip)('idle-sandbox reaper', () => {
     const config = readConfig({
       REDIS_URL: server.url,
       METRICS_PORT: '0',
-      SANDBOX_IDLE_TTL_SECONDS: '60',
+      SIM_SANDBOX_TTL_SECONDS: '60',
     });
     const layout = { prefix: `t${randomUUID().slice(0, 8)}` };
     const tuning = { layout, logger: silentLogger, reaperEveryMs: 200 };

@@ -3,9 +3,8 @@
  * stdin not a terminal, each input line is one chat message and each reply is printed.
  */
 import { createInterface } from 'node:readline';
-import { Tutor } from '../../core/tutor.ts';
 import { type Role, replyToPlainText, type TutorRequest } from '../../core/types.ts';
-import { InProcessRunner } from '../../jobs/in-process-runner.ts';
+import { createJobRunner } from '../../jobs/create-job-runner.ts';
 import { SimBackend } from '../../sandbox/sim/sim-backend.ts';
 import { saveImages } from './image-files.ts';
 
@@ -41,14 +40,19 @@ export async function runConsole(argv: string[]): Promise<number> {
     return 2;
   }
   const backend = new SimBackend();
-  const tutor = new Tutor({ backend });
   const interactive = Boolean(process.stdin.isTTY);
-  const runner = new InProcessRunner({
-    tutor,
-    deliver: async (reply) => {
-      process.stdout.write(`${replyToPlainText(await saveImages(reply))}\n`);
+  // The embedded default: the same runner the bots use without Redis, so scheduled quizzes post
+  // here too. One person at a keyboard (or a pasted scenario) is not rate limited.
+  const runner = await createJobRunner(
+    { REDIS_URL: undefined, RATE_LIMIT_PER_MINUTE: Number.MAX_SAFE_INTEGER, COMMAND_TIMEOUT_SECONDS: 20 },
+    {
+      backend,
+      platforms: ['console'],
+      deliver: async (reply) => {
+        process.stdout.write(`${replyToPlainText(await saveImages(reply))}\n`);
+      },
     },
-  });
+  );
   const rl = createInterface({ input: process.stdin, terminal: interactive });
   if (interactive) {
     process.stdout.write('docker-tutor: type /help to start, /docker network ls to try. Ctrl-D quits.\n');
