@@ -6,8 +6,8 @@
 import { type Clock, rfc3339Nanos, systemClock } from './clock.ts';
 import { type IdSource, SeededIds } from './ids.ts';
 import { macForIpv4 } from './ipam.ts';
-import { localImages } from './ops/images.ts';
 import { type EngineState, type NetworkRecord, STATE_SCHEMA } from './model/state.ts';
+import { localImages } from './ops/images.ts';
 
 export interface EngineOptions {
   clock?: Clock;

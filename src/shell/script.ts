@@ -249,7 +249,7 @@ export function parseScript(line: string): AndOrItem[] {
     if (redir) {
       if (redir[2] === '&>') throw new UnsupportedSyntax('&>');
       const target = tokens[k + 1];
-      if (!target || target.kind !== 'word') throw new ShellSyntaxError('unexpected newline');
+      if (target?.kind !== 'word') throw new ShellSyntaxError('unexpected newline');
       const kind = redir[2] === '>|' ? '>' : (redir[2] as Redirect['op']);
       cmd.redirects.push({
         fd: redir[1] ? Number(redir[1]) : kind === '<' ? 0 : 1,

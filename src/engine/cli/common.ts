@@ -16,7 +16,9 @@ export function parseFilters(ctx: CommandContext, raw: string[]): Record<string,
     }
     const key = item.slice(0, eq).trim().toLowerCase();
     const value = item.slice(eq + 1).trim();
-    (out[key] ??= []).push(value);
+    const values = out[key] ?? [];
+    values.push(value);
+    out[key] = values;
   }
   return out;
 }

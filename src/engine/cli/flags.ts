@@ -217,7 +217,7 @@ export class FlagValues {
   }
   string(name: string, fallback = ''): string {
     const v = this.parsed.values.get(name);
-    return v && v.length ? v[v.length - 1]! : fallback;
+    return v?.length ? v[v.length - 1]! : fallback;
   }
   bool(name: string): boolean {
     const v = this.string(name, 'false');
@@ -225,7 +225,7 @@ export class FlagValues {
   }
   int(name: string, fallback = 0): number {
     const v = this.parsed.values.get(name);
-    return v && v.length ? Number(v[v.length - 1]) : fallback;
+    return v?.length ? Number(v[v.length - 1]) : fallback;
   }
   list(name: string): string[] {
     return [...(this.parsed.values.get(name) ?? [])];

@@ -183,7 +183,7 @@ function hostIfaces(engine: Engine): HostIface[] {
     if (c.status !== 'running') continue;
     for (const ep of c.endpoints) {
       const nw = engine.state.networks.find((n) => n.id === ep.networkId);
-      if (!nw || nw.driver !== 'bridge' || ep.ifIndex === undefined) continue;
+      if (nw?.driver !== 'bridge' || ep.ifIndex === undefined) continue;
       used.add(ep.ifIndex);
       used.add(ep.ifIndex + 1);
       veths.push({

@@ -150,7 +150,6 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
     throw badRequest("can't create 'AutoRemove' container with restart policy");
   }
   const isHost = networkMode === 'host';
-  const isNone = networkMode === 'none';
   const isContainerMode = networkMode.startsWith('container:');
   if ((isHost || isContainerMode) && req.MacAddress) {
     throw badRequest('conflicting options: mac-address and the network mode');
@@ -173,9 +172,8 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   const id = engine.ids.hex64();
   const exposed = new Set<string>([...cat.exposedPorts, ...Object.keys(req.ExposedPorts ?? {})]);
   for (const port of Object.keys(hc.PortBindings ?? {})) exposed.add(port);
-  const cmd = req.Cmd && req.Cmd.length ? req.Cmd : req.Entrypoint && req.Entrypoint.length ? null : cat.cmd;
-  const entrypoint =
-    req.Entrypoint && req.Entrypoint.length ? req.Entrypoint : req.Entrypoint ? null : cat.entrypoint;
+  const cmd = req.Cmd?.length ? req.Cmd : req.Entrypoint?.length ? null : cat.cmd;
+  const entrypoint = req.Entrypoint?.length ? req.Entrypoint : req.Entrypoint ? null : cat.entrypoint;
   // An empty `--entrypoint ""` resets the image's entrypoint and keeps its cmd.
   const argvAll = [...(entrypoint ?? []), ...(cmd ?? (req.Entrypoint ? [] : []))];
   const env = [...(cat.env ?? [])];

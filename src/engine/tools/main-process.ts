@@ -206,7 +206,7 @@ export function execInContainer(
   for (const link of c.hostConfig.links) {
     const m = /^\/([^:]+):(.+)$/.exec(link);
     const target = m ? engine.state.containers.find((x) => x.name === m[1]) : undefined;
-    if (m && (!target || target.status !== 'running')) {
+    if (m && target?.status !== 'running') {
       throw conflict(`Cannot link to a non running container: /${m[1]} AS ${m[2]}`);
     }
   }

@@ -184,7 +184,7 @@ export function runScript(proc: Proc, script: string, run: Runner): ProcResult {
         /^\d>&$/.test(t.op)
       ) {
         const next = tokens[pos + 1];
-        if (!next || next.kind !== 'word') {
+        if (next?.kind !== 'word') {
           proc.err(`sh: syntax error: unexpected newline\n`);
           return exited(2);
         }

@@ -26,7 +26,7 @@ function portMap(map: Record<string, PortBinding[]>, nullWhenEmpty: boolean): Go
   return goMap(entries, goSlice([], true));
 }
 
-export function endpointSettingsView(engine: Engine, c: ContainerRecord, ep: EndpointRecord): GoValue {
+export function endpointSettingsView(_engine: Engine, c: ContainerRecord, ep: EndpointRecord): GoValue {
   const started = c.sandboxId !== undefined;
   // On swarm networks the address the manager allocated shows as the requested one.
   const v4 = ep.ipamIpv4 || ep.swarmIpv4;
@@ -195,7 +195,7 @@ function configView(c: ContainerRecord): GoValue {
   );
 }
 
-export function stateString(engine: Engine, c: ContainerRecord): string {
+export function stateString(_engine: Engine, c: ContainerRecord): string {
   return c.status;
 }
 

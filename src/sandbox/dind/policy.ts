@@ -276,7 +276,10 @@ export function apiBodyRefusal(body: string): string | null {
   let found: string | null = null;
   const visit = (v: unknown): void => {
     if (found || v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(visit);
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
       const key = k.toLowerCase();
       const nonEmpty = Array.isArray(val) ? val.length > 0 : val !== null && val !== undefined && val !== '';
