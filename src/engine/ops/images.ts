@@ -158,7 +158,7 @@ export function pullImage(engine: Engine, ref: ImageRef): PullResult {
     : `${ref.digest}: Pulling from ${libraryPath(ref.repo)}`;
   const existing = images.find((i) => i.catalog === cat.repo && i.id === cat.id);
   const repoDigest = `${ref.repo}@${cat.digest}`;
-  if (existing && existing.repoTags.includes(name)) {
+  if (existing?.repoTags.includes(name)) {
     return {
       lines: [tagLine, `Digest: ${cat.digest}`, `Status: Image is up to date for ${name}`],
       image: existing,

@@ -105,7 +105,7 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   }
   const scope: NetworkRecord['scope'] =
     driver === 'overlay' || req.Scope === 'global' || req.Scope === 'swarm' ? 'swarm' : 'local';
-  const v4Configs = configs.filter((c) => !c.Subnet || !c.Subnet.includes(':'));
+  const v4Configs = configs.filter((c) => !c.Subnet?.includes(':'));
   const v6Configs = configs.filter((c) => c.Subnet?.includes(':'));
   const ipam: IpamConfigRecord[] = [];
   const allocated: string[] = [];
@@ -264,7 +264,7 @@ function allocatePoolConfig(
   cfg: { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> },
   scope: NetworkRecord['scope'],
   allocated: string[],
-  driver: string,
+  _driver: string,
 ): IpamConfigRecord {
   let subnetText = cfg.Subnet ?? '';
   const userSubnet = subnetText !== '';
