@@ -41,6 +41,8 @@ export interface DaemonRecord {
   nextLocalPool?: number;
   /** Next `-P`/`-p 80` host port (Docker's port allocator starts at 32768 and goes round). */
   nextDynamicPort?: number;
+  /** The port allocator's last dynamic port per `ip/proto` (it keeps one counter for each). */
+  lastDynamicPorts?: Record<string, number>;
   /** Next kernel interface index: bridges take one, each veth pair two (container side first). */
   nextIfIndex?: number;
   /** The built-in images a fresh sandbox has (alpine) were added. */
@@ -197,6 +199,11 @@ export interface ContainerRecord {
    * rewritten only when the first user-defined network joins, never on disconnect.
    */
   embeddedDns?: boolean;
+  /**
+   * The container's own lines in /etc/hosts (`IP<TAB>hostname`), by address: written at start,
+   * one added per network connected while running, none taken away on disconnect.
+   */
+  hostsIps?: string[];
   /** What the main process serves while running (httpd, nginx, nc...). */
   listeners?: ListenerRecord[];
   /** When the main process ends by itself (`sleep 5`), in clock milliseconds, and its exit code. */

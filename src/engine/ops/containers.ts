@@ -9,7 +9,7 @@ import { badRequest, conflict, EngineError, notFound, serverError } from '../err
 import { parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
 import { exitedContainer, runMainProcess } from '../tools/main-process.ts';
-import { needsEmbeddedDns } from '../tools/netinfo.ts';
+import { needsEmbeddedDns, ownHostsIps } from '../tools/netinfo.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { getImage, imageCatalog } from './images.ts';
@@ -151,13 +151,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   }
   const isHost = networkMode === 'host';
   const isContainerMode = networkMode.startsWith('container:');
-  if ((isHost || isContainerMode) && req.MacAddress) {
-    throw badRequest('conflicting options: mac-address and the network mode');
-  }
-  if (isContainerMode) {
-    const target = networkMode.slice('container:'.length);
-    findContainer(engine, target);
-  }
+  validateNetContainerMode(req, isHost, isContainerMode);
   for (const link of hc.Links ?? []) {
     const target = link.split(':')[0]!;
     try {
@@ -281,6 +275,42 @@ export function isUserDefined(nw: NetworkRecord): boolean {
   return !nw.predefined;
 }
 
+/**
+ * runconfig's `validateNetContainerMode`: what cannot go with another container's network
+ * namespace (or, for the MAC address, the host's). The joined container is looked up at start.
+ */
+function validateNetContainerMode(
+  req: ContainerCreateRequest,
+  isHost: boolean,
+  isContainerMode: boolean,
+): void {
+  const hc = req.HostConfig ?? {};
+  if (isContainerMode) {
+    if (hc.NetworkMode === 'container:') {
+      throw badRequest('Invalid network mode: invalid container format container:<name|id>');
+    }
+    if (req.Hostname) throw badRequest('conflicting options: hostname and the network mode');
+    if (hc.Links?.length) {
+      throw badRequest(
+        "conflicting options: container type network can't be used with links. This would result in undefined behavior",
+      );
+    }
+    if (hc.Dns?.length) throw badRequest('conflicting options: dns and the network mode');
+    if (hc.ExtraHosts?.length)
+      throw badRequest('conflicting options: custom host-to-IP mapping and the network mode');
+  }
+  if ((isHost || isContainerMode) && req.MacAddress) {
+    throw badRequest('conflicting options: mac-address and the network mode');
+  }
+  if (!isContainerMode) return;
+  if (Object.keys(hc.PortBindings ?? {}).length || hc.PublishAllPorts) {
+    throw badRequest('conflicting options: port publishing and the container type network mode');
+  }
+  if (Object.keys(req.ExposedPorts ?? {}).length) {
+    throw badRequest('conflicting options: port exposing and the container type network mode');
+  }
+}
+
 /** The container whose network namespace `c` shares (`--network container:x`), if any. */
 export function networkOwner(engine: Engine, c: ContainerRecord): ContainerRecord {
   const mode = c.hostConfig.networkMode;
@@ -328,6 +358,10 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
   if (mode.startsWith('container:')) {
     const target = findContainer(engine, mode.slice(10));
     if (!isRunning(target)) throw conflict(`cannot join network of a non running container: ${target.id}`);
+    // The daemon records the joined container by ID and takes its host name.
+    c.hostConfig.networkMode = `container:${target.id}`;
+    c.hostname = target.hostname;
+    c.domainname = target.domainname;
   } else {
     const netName = mode === 'default' ? 'bridge' : mode;
     const hasModeEndpoint = c.endpoints.some((ep) => networkById(engine, ep.networkId)?.name === netName);
@@ -397,6 +431,7 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
     for (const ep of ordered.filter(isIngress)) activate(ep);
     c.sandboxId ??= engine.ids.hex64();
     c.embeddedDns = needsEmbeddedDns(engine, c);
+    c.hostsIps = ownHostsIps(engine, c);
     bindPorts(engine, c);
   } catch (e) {
     for (const ep of activated) deactivateEndpoint(ep);
@@ -481,9 +516,18 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
       }
       let hostPort = b.hostPort;
       if (hostPort === '' || hostPort === '0') hostPort = String(nextDynamicPort(engine, ip, proto));
-      if (portTaken(engine, ip, hostPort, proto)) {
-        throw serverError(
-          `driver failed programming external connectivity on endpoint ${c.name} (${endpointId}): Bind for ${ip}:${hostPort} failed: port is already allocated`,
+      const fail = (why: string) =>
+        serverError(
+          `driver failed programming external connectivity on endpoint ${c.name} (${endpointId}): ${why}`,
+        );
+      const taken = portTaken(engine, ip, hostPort, proto);
+      // The allocator keeps ports per address; docker-proxy's bind then meets the wildcard's.
+      if (taken === 'allocated') throw fail(`Bind for ${ip}:${hostPort} failed: port is already allocated`);
+      // docker-proxy has no SCTP here (the kernel lacks it).
+      if (proto === 'sctp') throw fail('Error starting userland proxy: protocol not supported');
+      if (taken === 'in use') {
+        throw fail(
+          `Error starting userland proxy: listen ${proto}4 ${ip}:${hostPort}: bind: address already in use`,
         );
       }
       result[port].push({ hostIp: ip, hostPort });
@@ -494,28 +538,34 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
   c.boundPorts = result;
 }
 
-function portTaken(engine: Engine, ip: string, port: string, proto: string): boolean {
+/** `allocated`: the allocator has ip:port already; `in use`: another address's binding overlaps it. */
+function portTaken(engine: Engine, ip: string, port: string, proto: string): 'allocated' | 'in use' | null {
+  let found: 'in use' | null = null;
   for (const other of engine.state.containers) {
     if (!isRunning(other) && other.boundPorts === undefined) continue;
     for (const [p, list] of Object.entries(other.boundPorts ?? {})) {
       if ((p.split('/')[1] ?? 'tcp') !== proto) continue;
       for (const b of list) {
-        if (b.hostPort === port && (b.hostIp === ip || b.hostIp === '0.0.0.0' || ip === '0.0.0.0'))
-          return true;
+        if (b.hostPort !== port) continue;
+        if (b.hostIp === ip) return 'allocated';
+        if (b.hostIp === '0.0.0.0' || ip === '0.0.0.0') found = 'in use';
       }
     }
   }
-  return false;
+  return found;
 }
 
 /** Docker's port allocator: from 32768 upwards, continuing after the last one handed out. */
 function nextDynamicPort(engine: Engine, ip: string, proto: string): number {
   const d = engine.state.daemon;
-  let port = d.nextDynamicPort ?? 32768;
+  d.lastDynamicPorts ??= {};
+  const key = `${ip}/${proto}`;
+  const last = d.lastDynamicPorts[key];
+  let port = last === undefined ? 32768 : last + 1;
   for (let i = 0; i < 28232; i++) {
     if (port > 60999) port = 32768;
-    if (!portTaken(engine, ip, String(port), proto)) {
-      d.nextDynamicPort = port + 1;
+    if (portTaken(engine, ip, String(port), proto) !== 'allocated') {
+      d.lastDynamicPorts[key] = port;
       return port;
     }
     port++;

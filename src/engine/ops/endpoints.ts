@@ -44,7 +44,7 @@ export function takenAddresses(engine: Engine, nw: NetworkRecord): Set<string> {
  * container does): no address until it runs.
  */
 export function attachEndpoint(
-  engine: Engine,
+  _engine: Engine,
   container: ContainerRecord,
   nw: NetworkRecord,
   req: EndpointRequest = {},
@@ -79,7 +79,6 @@ export function attachEndpoint(
 export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   endpoint.endpointId = engine.ids.hex64();
   if (!isAddressed(nw)) return;
-  assignInterface(engine, endpoint, nw);
   const taken = takenAddresses(engine, nw);
   const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
   if (v4) {
@@ -125,6 +124,9 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
     endpoint.ipv6Gateway = v6.effectiveGateway ?? v6.gateway ?? formatIp(networkOf(subnet) + 1n, true);
     endpoint.ipv6 = endpoint.ipamIpv6 || firstFree({ subnet }, taken) || '';
   }
+  // IPAM hands out the address when the endpoint is created; the veth pair comes at join, so
+  // a refused address uses no interface index.
+  assignInterface(engine, endpoint, nw);
 }
 
 /**

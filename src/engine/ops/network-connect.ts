@@ -69,6 +69,8 @@ export function networkConnect(
     }
     // The first user-defined network starts the embedded DNS, which rewrites resolv.conf.
     if (!nw.predefined) container.embeddedDns = true;
+    // The daemon appends the new address to /etc/hosts (a disconnect leaves it there).
+    if (endpoint.ipv4 && container.hostsIps && !nw.ingress) container.hostsIps.push(endpoint.ipv4);
   }
 }
 

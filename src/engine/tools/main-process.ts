@@ -211,6 +211,11 @@ export function execInContainer(
     }
   }
   const cwd = opts.workdir || c.workingDir || '/';
+  const user = resolveUser(engine, c, opts.user ?? c.user);
+  if ('error' in user) {
+    const text = `${user.error}\n`;
+    return { stdout: text, stderr: '', combined: text, chunks: [{ stream: 'stdout', text }], exitCode: 126 };
+  }
   const failure = execFailure(engine, c, argv[0] ?? '', cwd);
   if (failure) {
     const text = `OCI runtime exec failed: exec failed: unable to start container process: ${failure.text}: unknown\n`;

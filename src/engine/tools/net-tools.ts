@@ -5,7 +5,7 @@
  */
 
 import type { Engine } from '../engine.ts';
-import { formatIp, networkOf, parseCidr } from '../ipam.ts';
+import { contains, formatIp, networkOf, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, ListenerRecord } from '../model/state.ts';
 import { readFile } from './fs.ts';
 import {
@@ -84,7 +84,9 @@ export function ip(proc: Proc): ProcResult {
   }
   const obj = args.shift() ?? '';
   const rest = args.filter((a) => a !== 'show' && a !== 'list' && a !== 'ls' && a !== 'dev');
-  const devFilter = rest[0];
+  // Only addr and link take a device; route's words (`default`, `get ADDR`) select routes.
+  const perDevice = obj !== '' && ('address'.startsWith(obj) || 'link'.startsWith(obj));
+  const devFilter = perDevice ? rest[0] : undefined;
   const ifaces = ipIfaces(proc).filter((i) => !devFilter || i.name === devFilter);
   if (devFilter && devFilter !== 'lo' && ifaces.length === 0) {
     proc.err(`ip: can't find device '${devFilter}'\n`);
@@ -95,7 +97,12 @@ export function ip(proc: Proc): ProcResult {
   // busybox leaves the qdisc out when only IPv6 addresses are asked for.
   const head = (i: { name: string; index: number; peer: number; mtu: number }) =>
     `${i.index}: ${i.name}@if${i.peer}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu ${i.mtu} ${family === '6' ? '' : 'qdisc noqueue '}`;
-  if ('address'.startsWith(obj) && obj !== '') {
+  // With a family given, busybox lists only interfaces that have an address of it: Docker turns
+  // IPv6 off in containers whose networks have none, so `ip -6 addr` prints nothing there.
+  const noV6 = family === '6' && !ifaces.some((i) => i.ipv6);
+  if ('address'.startsWith(obj) && obj !== '' && noV6) {
+    // nothing to list
+  } else if ('address'.startsWith(obj) && obj !== '') {
     if (oneline) {
       if (showLo && family !== '6') lines.push(`1: lo    inet 127.0.0.1/8 scope host lo\\${LFT}`);
       for (const i of ifaces) {
@@ -131,6 +138,16 @@ export function ip(proc: Proc): ProcResult {
     const join = (a: string, b: string) => (oneline ? [`${a}\\${b}`] : [a, b]);
     if (showLo) lines.push(...join(LO_HEAD, LO_LINK));
     for (const i of ifaces) lines.push(...join(head(i), `    link/ether ${i.mac} brd ff:ff:ff:ff:ff:ff`));
+  } else if (obj !== '' && ('neighbour'.startsWith(obj) || 'neighbor'.startsWith(obj))) {
+    // The neighbour table fills only as traffic flows (and ages): an idle container's is empty.
+  } else if ('route'.startsWith(obj) && obj !== '' && args[0] === 'get') {
+    const dest = args[1] ?? '';
+    const r = routeGet(proc, dest);
+    if (typeof r !== 'string') {
+      proc.err(r.error);
+      return exited(r.code);
+    }
+    lines.push(r);
   } else if ('route'.startsWith(obj) && obj !== '') {
     if (family === '6') {
       for (const i of interfaces(proc.engine, proc.container)) {
@@ -177,6 +194,25 @@ export function ip(proc: Proc): ProcResult {
   }
   if (lines.length) proc.out(`${lines.join('\n')}\n`);
   return exited(0);
+}
+
+/** `ip route get ADDR`: the interface (and gateway) a packet to ADDR leaves by, and its source. */
+function routeGet(proc: Proc, dest: string): string | { error: string; code: number } {
+  const addr = parseIp(dest);
+  if (!addr || addr.v6) return { error: `ip: an inet prefix is expected rather than "${dest}"\n`, code: 1 };
+  const all = interfaces(proc.engine, netnsOwner(proc.engine, proc.container));
+  if (dest.startsWith('127.')) return `local ${dest} dev lo  src 127.0.0.1 `;
+  const direct = all.find((i) => {
+    const cidr = parseCidr(subnetOf(i));
+    return cidr !== null && contains(cidr, addr.addr, false);
+  });
+  if (direct)
+    return direct.ipv4 === dest
+      ? `local ${dest} dev lo  src ${dest} `
+      : `${dest} dev ${direct.name}  src ${direct.ipv4} `;
+  const gw = defaultRouteIface(all);
+  if (!gw) return { error: 'ip: RTNETLINK answers: Network unreachable\n', code: 2 };
+  return `${dest} via ${gw.gateway} dev ${gw.name}  src ${gw.ipv4} `;
 }
 
 function hostSubnet(ipText: string, prefix: number): string {
@@ -276,7 +312,9 @@ export function nslookup(proc: Proc): ProcResult {
     return exited(1);
   }
   const { engine, container } = proc;
-  if (!usesEmbeddedDns(engine, container)) {
+  // busybox tries the search domains first; the embedded DNS forwards those names to resolvers
+  // the sandbox cannot reach.
+  if (!usesEmbeddedDns(engine, container) || container.hostConfig.dnsSearch.length) {
     proc.out(';; connection timed out; no servers could be reached\n\n');
     return exited(1);
   }

@@ -132,23 +132,31 @@ const HOSTS_HEAD = [
 /** /etc/hosts as the daemon writes it. */
 export function hostsFile(engine: Engine, c: ContainerRecord): string {
   const owner = netnsOwner(engine, c);
+  // `--network container:x` uses x's files.
+  if (owner !== c) return hostsFile(engine, owner);
   if (owner.hostConfig.networkMode === 'host') {
     return `${[...HOSTS_HEAD, `${engine.state.daemon.hostIp}\t${engine.state.daemon.hostname}`].join('\n')}\n`;
   }
   const lines = [...HOSTS_HEAD];
   for (const h of c.hostConfig.extraHosts) {
     const i = h.indexOf(':');
-    lines.push(`${h.slice(i + 1)}\t${h.slice(0, i)}`);
+    // `host-gateway` is the daemon's host-gateway-ip: docker0's address by default.
+    const ip = h.slice(i + 1) === 'host-gateway' ? '172.17.0.1' : h.slice(i + 1);
+    lines.push(`${ip}\t${h.slice(0, i)}`);
   }
   for (const link of linkEntries(engine, c)) lines.push(`${link.ip}\t${link.names.join(' ')}`);
   // One line for the container's own name per network it joined, in the order it joined them.
   const host = c.domainname ? `${c.hostname}.${c.domainname}\t${c.hostname}` : c.hostname;
-  // The routing mesh's ingress address and docker_gwbridge's are not the container's names.
-  for (const i of interfaces(engine, owner)) {
-    if (i.network.ingress || i.network.name === 'docker_gwbridge') continue;
-    lines.push(`${i.ipv4}\t${host}`);
-  }
+  for (const ip of c.hostsIps ?? ownHostsIps(engine, c)) lines.push(`${ip}\t${host}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The addresses the daemon writes for the container's own name: one per network it is on now. */
+export function ownHostsIps(engine: Engine, c: ContainerRecord): string[] {
+  // The routing mesh's ingress address and docker_gwbridge's are not the container's names.
+  return interfaces(engine, netnsOwner(engine, c))
+    .filter((i) => !i.network.ingress && i.network.name !== 'docker_gwbridge')
+    .map((i) => i.ipv4);
 }
 
 /** Legacy links (`--link db:alias`): alias, the target's short ID and its name, at its bridge IP. */
@@ -194,12 +202,18 @@ export function needsEmbeddedDns(engine: Engine, c: ContainerRecord): boolean {
 
 /** /etc/resolv.conf: the embedded DNS on user networks, else the host's copy or `--dns`. */
 export function resolvConf(engine: Engine, c: ContainerRecord): string {
+  const owner = netnsOwner(engine, c);
+  if (owner !== c) return resolvConf(engine, owner);
   const hc = c.hostConfig;
   const lines: string[] = [];
   if (hc.dnsSearch.length) lines.push(`search ${hc.dnsSearch.join(' ')}`);
   if (usesEmbeddedDns(engine, c)) {
     lines.push('nameserver 127.0.0.11');
-    lines.push(`options ${hc.dnsOptions.length ? hc.dnsOptions.join(' ') : 'ndots:0'}`);
+    // The embedded DNS wants ndots:0 unless the user set ndots.
+    const opts = hc.dnsOptions.some((o) => o.startsWith('ndots:'))
+      ? hc.dnsOptions
+      : [...hc.dnsOptions, 'ndots:0'];
+    lines.push(`options ${opts.join(' ')}`);
     return `${lines.join('\n')}\n`;
   }
   const host = netnsOwner(engine, c).hostConfig.networkMode === 'host';

@@ -7,7 +7,7 @@ import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
 import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 import { runScript } from './shell.ts';
-import { head, tail, wc } from './text-utils.ts';
+import { cut, grep, head, sort, tail, wc } from './text-utils.ts';
 import { id, whoami } from './users.ts';
 
 type Program = (proc: Proc) => ProcResult;
@@ -184,35 +184,9 @@ const programs: Record<string, Program> = {
     );
     return exited(0);
   },
-  grep(p) {
-    const args = p.argv.slice(1);
-    let ignore = false;
-    let invert = false;
-    while (args[0]?.startsWith('-')) {
-      const f = args.shift()!;
-      if (f.includes('i')) ignore = true;
-      if (f.includes('v')) invert = true;
-    }
-    const pattern = args[0] ?? '';
-    const text = args[1] ? (readFile(p.engine, p.container, normalizePath(p.cwd, args[1])) ?? '') : p.stdin;
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern, ignore ? 'i' : '');
-    } catch {
-      re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), ignore ? 'i' : '');
-    }
-    const lines = text.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
-    const hits = lines.filter((l) => re.test(l) !== invert);
-    if (hits.length) p.out(`${hits.join('\n')}\n`);
-    return exited(hits.length ? 0 : 1);
-  },
-  sort(p) {
-    const lines = p.stdin.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
-    lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (p.argv.includes('-r')) lines.reverse();
-    if (lines.length) p.out(`${lines.join('\n')}\n`);
-    return exited(0);
-  },
+  grep,
+  sort,
+  cut,
   head,
   wc,
   tail,

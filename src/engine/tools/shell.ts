@@ -2,7 +2,7 @@
  * A small `sh -c`: words with quotes and `$VAR`, `;`, `&&`, `||`, pipes, `exit`, redirections to
  * files and between streams. Enough for what course material runs inside containers.
  */
-import { normalizePath, writeFile } from './fs.ts';
+import { normalizePath, readFile, writeFile } from './fs.ts';
 import { exited, getEnv, type Proc, type ProcResult } from './process.ts';
 
 interface Word {
@@ -141,6 +141,33 @@ interface SimpleCommand {
 }
 
 /** Runs a script in `proc`'s context; `run` executes one simple command. */
+/** ash's variable table bucket (`hashvar`, 39 buckets): the order it exports variables in. */
+function ashBucket(entry: string): number {
+  const name = entry.split('=')[0] ?? '';
+  let h = (name.charCodeAt(0) || 0) << 4;
+  for (const ch of Buffer.from(name, 'latin1')) h += ch;
+  return h % 39;
+}
+
+/** The environment ash gives its children: by bucket, in the order variables were made. */
+export function ashOrder(env: string[]): string[] {
+  return env
+    .map((e, i) => ({ e, i, b: ashBucket(e) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((x) => x.e);
+}
+
+/** What ash adds at start: SHLVL one deeper and PWD. */
+function shellEnvironment(env: string[], cwd: string): string[] {
+  const level = Number(getEnv({ env }, 'SHLVL') ?? '0');
+  let out = env.map((e) =>
+    e.startsWith('SHLVL=') ? `SHLVL=${(Number.isFinite(level) ? level : 0) + 1}` : e,
+  );
+  if (!out.some((e) => e.startsWith('SHLVL='))) out.push('SHLVL=1');
+  if (!out.some((e) => e.startsWith('PWD='))) out = [...out, `PWD=${cwd}`];
+  return ashOrder(out);
+}
+
 export function runScript(proc: Proc, script: string, run: Runner): ProcResult {
   let last = 0;
   const envLookup = (k: string) => (k === '?' ? String(last) : k === '$' ? '1' : getEnv(proc, k));
@@ -157,7 +184,7 @@ export function runScript(proc: Proc, script: string, run: Runner): ProcResult {
   // Split into and-or lists separated by ; and &.
   let pos = 0;
   let skipping: '&&' | '||' | null = null;
-  let env = [...proc.env];
+  let env = shellEnvironment(proc.env, proc.cwd);
   while (pos < tokens.length) {
     const pipeline: SimpleCommand[] = [];
     let cmd: SimpleCommand = { argv: [], assigns: [], redirects: [] };
@@ -250,15 +277,27 @@ function runPipeline(
       result = exited(0);
       continue;
     }
+    // `< file` feeds the command from a file (busybox says so when it cannot open it).
+    const from = cmd.redirects.filter((r) => r.op === '<').pop();
+    if (from) {
+      const text = readFile(proc.engine, proc.container, normalizePath(proc.cwd, from.target));
+      if (text === null) {
+        proc.err(`sh: can't open ${from.target}: no such file\n`);
+        result = exited(1);
+        input = '';
+        continue;
+      }
+      input = text;
+    }
     let out = '';
     let err = '';
     const stage: Proc = {
       ...proc,
       argv: cmd.argv,
-      env: [
+      env: ashOrder([
         ...proc.env.filter((e) => !cmd.assigns.some((a) => a.split('=')[0] === e.split('=')[0])),
         ...cmd.assigns,
-      ],
+      ]),
       stdin: input,
       main: proc.main && lastStage && cmds.length === 1,
       out: (t) => {

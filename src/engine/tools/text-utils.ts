@@ -242,3 +242,235 @@ function headOrTail(p: Proc, applet: 'head' | 'tail', help: string): ProcResult 
 
 export const head = (p: Proc): ProcResult => headOrTail(p, 'head', HEAD_USAGE);
 export const tail = (p: Proc): ProcResult => headOrTail(p, 'tail', TAIL_USAGE);
+
+// ---- grep ----
+
+const GREP_USAGE =
+  "Usage: grep [-HhnlLoqvsrRiwFEz] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n\nSearch for PATTERN in FILEs (or stdin)\n\n\t-H\tAdd 'filename:' prefix\n\t-h\tDo not add 'filename:' prefix\n\t-n\tAdd 'line_no:' prefix\n\t-l\tShow only names of files that match\n\t-L\tShow only names of files that don't match\n\t-c\tShow only count of matching lines\n\t-o\tShow only the matching part of line\n\t-q\tQuiet. Return 0 if PATTERN is found, 1 otherwise\n\t-v\tSelect non-matching lines\n\t-s\tSuppress open and read errors\n\t-r\tRecurse\n\t-R\tRecurse and dereference symlinks\n\t-i\tIgnore case\n\t-w\tMatch whole words only\n\t-x\tMatch whole lines only\n\t-F\tPATTERN is a literal (not regexp)\n\t-E\tPATTERN is an extended regexp\n\t-z\tNUL terminated input\n\t-m N\tMatch up to N times per file\n\t-A N\tPrint N lines of trailing context\n\t-B N\tPrint N lines of leading context\n\t-C N\tSame as '-A N -B N'\n\t-e PTRN\tPattern to match\n\t-f FILE\tRead pattern from file\n";
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A POSIX basic regular expression as JS: `\(` `\)` `\{` `\}` `\|` are the operators, `+?(){}|` literal. */
+function breToJs(p: string): string {
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i]!;
+    if (ch === '\\' && i + 1 < p.length) {
+      const nx = p[++i]!;
+      out += '(){}|+?'.includes(nx) ? nx : `\\${nx}`;
+    } else if ('+?(){}|'.includes(ch)) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+function grepRegex(patterns: string[], f: Set<string>): RegExp {
+  const parts = patterns.map((p) => {
+    let src = f.has('F') ? escapeRe(p) : f.has('E') ? p : breToJs(p);
+    if (f.has('w')) src = `(?<![A-Za-z0-9_])(?:${src})(?![A-Za-z0-9_])`;
+    if (f.has('x')) src = `^(?:${src})$`;
+    return `(?:${src})`;
+  });
+  try {
+    return new RegExp(parts.join('|'), f.has('i') ? 'gi' : 'g');
+  } catch {
+    return new RegExp(patterns.map(escapeRe).join('|'), f.has('i') ? 'gi' : 'g');
+  }
+}
+
+export function grep(p: Proc): ProcResult {
+  const { flags, values, rest, bad } = shortOptsMulti(p.argv.slice(1), 'emABCf');
+  const f = new Set(flags);
+  const unknown = flags.find((x) => !'HhnlLoqvsrRiwFEzxc'.includes(x));
+  if (bad || unknown) {
+    p.err(`grep: ${bad ?? `invalid option -- '${unknown}'`}\n`);
+    usage(p, GREP_USAGE);
+    return exited(2);
+  }
+  const patterns = values.e ?? [];
+  const args = [...rest];
+  if (!patterns.length) {
+    const first = args.shift();
+    if (first === undefined) {
+      usage(p, GREP_USAGE);
+      return exited(2);
+    }
+    patterns.push(...first.split('\n'));
+  }
+  const re = grepRegex(patterns, f);
+  const names = args.length ? args : ['-'];
+  const prefix = f.has('H') || (names.length > 1 && !f.has('h'));
+  let matchedAny = false;
+  let code = 0;
+  for (const name of names) {
+    let text: string | null;
+    if (name === '-') text = p.stdin;
+    else {
+      const path = normalizePath(p.cwd, name);
+      text = isDir(p.container, path) ? null : readFile(p.engine, p.container, path);
+      if (text === null) {
+        if (!f.has('s'))
+          p.err(
+            `grep: ${name}: ${isDir(p.container, path) ? 'Is a directory' : 'No such file or directory'}\n`,
+          );
+        code = 2;
+        continue;
+      }
+    }
+    const label = name === '-' ? '(standard input)' : name;
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let count = 0;
+    const max = values.m ? Number(values.m[0]) : Number.POSITIVE_INFINITY;
+    for (let n = 0; n < lines.length && count < max; n++) {
+      const line = lines[n]!;
+      re.lastIndex = 0;
+      const hit = re.test(line) !== f.has('v');
+      if (!hit) continue;
+      count++;
+      matchedAny = true;
+      if (f.has('q')) return exited(0);
+      if (f.has('c') || f.has('l') || f.has('L')) continue;
+      const head = `${prefix ? `${label}:` : ''}${f.has('n') ? `${n + 1}:` : ''}`;
+      if (f.has('o') && !f.has('v')) {
+        re.lastIndex = 0;
+        for (const m of line.matchAll(re)) if (m[0]) p.out(`${head}${m[0]}\n`);
+      } else p.out(`${head}${line}\n`);
+    }
+    if (f.has('c')) p.out(`${prefix ? `${label}:` : ''}${count}\n`);
+    if (f.has('l') && count) p.out(`${label}\n`);
+    if (f.has('L') && !count) p.out(`${label}\n`);
+  }
+  if (code === 2 && !matchedAny) return exited(2);
+  if (f.has('L')) return exited(matchedAny ? 1 : 0);
+  return exited(matchedAny ? 0 : 1);
+}
+
+/** Like `shortOpts`, but an option may repeat (`-e a -e b`). */
+function shortOptsMulti(
+  args: string[],
+  valued: string,
+): { flags: string[]; values: Record<string, string[]>; rest: string[]; bad?: string } {
+  const flags: string[] = [];
+  const values: Record<string, string[]> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      rest.push(a);
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const ch = a[j]!;
+      if (valued.includes(ch)) {
+        const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+        if (v === undefined) return { flags, values, rest, bad: `option requires an argument -- '${ch}'` };
+        values[ch] = [...(values[ch] ?? []), v];
+        break;
+      }
+      flags.push(ch);
+    }
+  }
+  return { flags, values, rest };
+}
+
+// ---- cut ----
+
+const CUT_USAGE =
+  "Usage: cut [OPTIONS] [FILE]...\n\nPrint selected fields from FILEs to stdout\n\n\t-b LIST\tOutput only bytes from LIST\n\t-c LIST\tOutput only characters from LIST\n\t-d SEP\tField delimiter for input (default -f TAB, -F run of whitespace)\n\t-O SEP\tField delimiter for output (default = -d for -f, one space for -F)\n\t-D\tDon't sort/collate sections or match -fF lines without delimiter\n\t-f LIST\tPrint only these fields (-d is single char)\n\t-F LIST\tPrint only these fields (-d is regex)\n\t-s\tOutput only lines containing delimiter\n\t-n\tIgnored\n";
+
+/** A cut LIST (`1,3-5,7-`) as a predicate on 1-based positions. */
+function cutList(list: string): ((n: number) => boolean) | null {
+  const ranges: Array<[number, number]> = [];
+  for (const part of list.split(',')) {
+    const m = /^(\d*)(-?)(\d*)$/.exec(part);
+    if (!m || (!m[1] && !m[3])) return null;
+    const lo = m[1] ? Number(m[1]) : 1;
+    const hi = m[2] ? (m[3] ? Number(m[3]) : Number.POSITIVE_INFINITY) : lo;
+    ranges.push([lo, hi]);
+  }
+  return (n) => ranges.some(([lo, hi]) => n >= lo && n <= hi);
+}
+
+export function cut(p: Proc): ProcResult {
+  const { flags, values, rest, bad } = shortOpts(p.argv.slice(1), 'bcdfFO');
+  const unknown = flags.find((x) => !'Dsn'.includes(x));
+  if (bad || unknown) {
+    p.err(`cut: ${bad ?? `invalid option -- '${unknown}'`}\n`);
+    return usage(p, CUT_USAGE);
+  }
+  const listText = values.f ?? values.c ?? values.b;
+  if (listText === undefined) {
+    p.err('cut: expected a list of bytes, characters, or fields\n');
+    return exited(1);
+  }
+  const pick = cutList(listText);
+  if (!pick) {
+    p.err(`cut: invalid range ${listText}\n`);
+    return exited(1);
+  }
+  const delim = values.d ?? '\t';
+  const fields = values.f !== undefined;
+  let code = 0;
+  for (const name of rest.length ? rest : ['-']) {
+    const text = name === '-' ? p.stdin : openInput(p, 'cut', name);
+    if (text === null) {
+      code = 1;
+      continue;
+    }
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) {
+      if (!fields) {
+        p.out(`${[...line].filter((_, i) => pick(i + 1)).join('')}\n`);
+        continue;
+      }
+      if (!line.includes(delim)) {
+        if (!flags.includes('s')) p.out(`${line}\n`);
+        continue;
+      }
+      p.out(
+        `${line
+          .split(delim)
+          .filter((_, i) => pick(i + 1))
+          .join(values.O ?? delim)}\n`,
+      );
+    }
+  }
+  return exited(code);
+}
+
+// ---- sort ----
+
+export function sort(p: Proc): ProcResult {
+  const { flags, rest } = shortOpts(p.argv.slice(1), 'otk');
+  let text = '';
+  let code = 0;
+  for (const name of rest.length ? rest : ['-']) {
+    const t = name === '-' ? p.stdin : openInput(p, 'sort', name);
+    if (t === null) code = 2;
+    else text += t.endsWith('\n') || t === '' ? t : `${t}\n`;
+  }
+  let lines = text.split('\n');
+  lines.pop();
+  const numeric = flags.includes('n');
+  const fold = flags.includes('f');
+  const key = (l: string) => (fold ? l.toUpperCase() : l);
+  lines.sort((a, b) => {
+    if (numeric) {
+      const d = (Number.parseFloat(a) || 0) - (Number.parseFloat(b) || 0);
+      if (d !== 0) return d;
+    }
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  if (flags.includes('r')) lines.reverse();
+  if (flags.includes('u')) lines = lines.filter((l, i) => i === 0 || key(l) !== key(lines[i - 1]!));
+  if (lines.length) p.out(`${lines.join('\n')}\n`);
+  return exited(code);
+}

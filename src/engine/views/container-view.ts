@@ -214,6 +214,8 @@ function stateView(c: ContainerRecord): GoValue {
       f('Error', ''),
       f('StartedAt', c.startedAt),
       f('FinishedAt', c.finishedAt),
+      // *types.Health: nil without a HEALTHCHECK (`<nil>` in `{{.State}}`, absent from JSON).
+      f('Health', null, { omitempty: true }),
     ]),
   );
 }
