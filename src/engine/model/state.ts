@@ -125,6 +125,11 @@ export interface EndpointRecord {
   dnsNames: string[];
   /** `--mac-address`: used instead of the address-derived MAC when the endpoint activates. */
   requestedMac?: string;
+  /**
+   * The endpoint was configured with an IPAMConfig and DriverOpts even if empty, as `docker network
+   * connect` sends them: inspect shows `{}` where a bare request shows null.
+   */
+  emptyConfig?: boolean;
   /** A swarm task's address on this network, given by the manager's allocator when the task was made. */
   swarmIpv4?: string;
   /** Interface inside the container while running (`eth0`) and its kernel index. */

@@ -363,13 +363,10 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
     c.hostname = target.hostname;
     c.domainname = target.domainname;
   } else {
+    // The network named by the mode must still exist; a container disconnected from every
+    // network starts with none (the daemon does not attach the default again).
     const netName = mode === 'default' ? 'bridge' : mode;
-    const hasModeEndpoint = c.endpoints.some((ep) => networkById(engine, ep.networkId)?.name === netName);
-    if (!hasModeEndpoint && c.endpoints.length === 0) {
-      const nw = tryFindNetwork(engine, netName);
-      if (!nw) throw notFound(`network ${netName} not found`);
-      attachFromConfig(engine, c, nw, {});
-    }
+    if (!tryFindNetwork(engine, netName)) throw notFound(`network ${netName} not found`);
   }
   for (const ep of c.endpoints) {
     const nw = networkById(engine, ep.networkId);
@@ -405,8 +402,20 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
     ...c.endpoints.filter((ep) => networkById(engine, ep.networkId)?.name === netName),
     ...c.endpoints.filter((ep) => networkById(engine, ep.networkId)?.name !== netName),
   ];
+  // Kernel indexes follow the order above (veth pairs are made as endpoints join); names are
+  // given when the runtime hands the namespace over, in the sandbox's endpoint order: those with
+  // a way out first, then by network name. (Swarm tasks name theirs as the node plugs them.)
+  const nets = ordered.map((ep) => networkById(engine, ep.networkId)!);
+  const named = nets.some((nw) => nw.scope === 'swarm')
+    ? ordered
+    : [...ordered].sort((a, b) => {
+        const na = networkById(engine, a.networkId)!;
+        const nb = networkById(engine, b.networkId)!;
+        if (na.internal !== nb.internal) return na.internal ? 1 : -1;
+        return na.name < nb.name ? -1 : na.name > nb.name ? 1 : 0;
+      });
   c.nextEth = 0;
-  for (const ep of ordered) {
+  for (const ep of named) {
     const nw = networkById(engine, ep.networkId)!;
     if (isAddressed(nw)) ep.ifName = `eth${c.nextEth++}`;
   }

@@ -24,6 +24,8 @@ export interface EndpointRequest {
   ipv4?: string;
   ipv6?: string;
   dnsNames?: string[];
+  /** The request carried an (empty) IPAMConfig and DriverOpts, as the CLI's `network connect` does. */
+  emptyConfig?: boolean;
 }
 
 /** Every address in use on a network: gateways, aux addresses and endpoints. */
@@ -70,6 +72,7 @@ export function attachEndpoint(
     dnsNames: [...(req.dnsNames ?? [])],
     ...(req.ipv4 ? { ipamIpv4: req.ipv4 } : {}),
     ...(req.ipv6 ? { ipamIpv6: req.ipv6 } : {}),
+    ...(req.emptyConfig ? { emptyConfig: true } : {}),
   };
   container.endpoints.push(endpoint);
   return endpoint;

@@ -359,7 +359,15 @@ export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
   // networks are isolated by Docker's iptables rules; internal networks have no way out.
   if (gw.network.internal) return { kind: 'lost' };
   if (ip === engine.state.daemon.hostIp) return { kind: 'ok', target: null };
-  return { kind: 'lost' };
+  // Bridge addresses are the sandbox host's own: delivered locally, not forwarded between bridges.
+  return isBridgeGateway(engine, ip) ? { kind: 'ok', target: null } : { kind: 'lost' };
+}
+
+/** An address of one of Docker's bridges on the sandbox host (docker0's 172.17.0.1, br-…'s). */
+function isBridgeGateway(engine: Engine, ip: string): boolean {
+  return engine.state.networks.some(
+    (nw) => nw.driver === 'bridge' && nw.ipam.some((cfg) => (cfg.effectiveGateway ?? cfg.gateway) === ip),
+  );
 }
 
 function containerAt(engine: Engine, ip: string, networkId: string | null): ContainerRecord | null {
@@ -384,12 +392,23 @@ export function connect(engine: Engine, c: ContainerRecord, ip: string, port: nu
   if (r.kind === 'unreachable') return { kind: 'unreachable' };
   if (r.kind === 'lost') return { kind: 'timeout' };
   let server = r.target;
-  if (!server && ip === engine.state.daemon.hostIp) {
-    // Published ports on the host.
+  const hostIp = engine.state.daemon.hostIp;
+  if (!server && (ip === hostIp || isBridgeGateway(engine, ip))) {
+    // The sandbox host itself: what host-mode containers serve, and published ports.
+    for (const other of engine.state.containers) {
+      if (other.status !== 'running' || !isHostMode(engine, other)) continue;
+      const l = other.listeners?.find((x) => x.port === port && x.proto === 'tcp');
+      if (l) return { kind: 'ok', listener: l, server: other };
+    }
+    // Recorded: a container on a user-defined bridge is refused on the host's eth0 address
+    // (docker0's containers were not recorded; they keep reaching published ports there).
+    const via = defaultRouteIface(interfaces(engine, netnsOwner(engine, c)));
+    if (ip === hostIp && via && !via.network.predefined) return { kind: 'refused' };
     for (const other of engine.state.containers) {
       if (other.status !== 'running') continue;
       for (const [p, list] of Object.entries(other.boundPorts ?? {})) {
-        if (list.some((b) => b.hostPort === String(port))) {
+        if (!p.endsWith('/tcp')) continue;
+        if (list.some((b) => b.hostPort === String(port) && (b.hostIp === '0.0.0.0' || b.hostIp === ip))) {
           const inner = Number(p.split('/')[0]);
           const l = netnsOwner(engine, other).listeners?.find((x) => x.port === inner && x.proto === 'tcp');
           if (l) return { kind: 'ok', listener: l, server: other };

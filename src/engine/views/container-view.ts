@@ -39,7 +39,9 @@ export function endpointSettingsView(_engine: Engine, c: ContainerRecord, ep: En
             f('LinkLocalIPs', goSlice([], true), { omitempty: true }),
           ]),
         )
-      : null;
+      : ep.emptyConfig
+        ? goPtr(goStruct('network.EndpointIPAMConfig', []))
+        : null;
   return goPtr(
     goStruct('network.EndpointSettings', [
       f('IPAMConfig', ipam),
@@ -54,7 +56,7 @@ export function endpointSettingsView(_engine: Engine, c: ContainerRecord, ep: En
       f('GlobalIPv6Address', ep.ipv6),
       f('GlobalIPv6PrefixLen', ep.ipv6Prefix),
       f('MacAddress', ep.mac),
-      f('DriverOpts', goStringMap(null)),
+      f('DriverOpts', goStringMap(ep.emptyConfig ? {} : null)),
     ]),
   );
 }

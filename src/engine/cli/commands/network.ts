@@ -329,6 +329,8 @@ const connect: LeafCommand = {
       networkConnect(ctx.engine, ctx.args[0]!, ctx.args[1]!, {
         aliases: ctx.flags.list('alias'),
         links: ctx.flags.list('link'),
+        // The CLI always sends an IPAMConfig and a DriverOpts map, empty or not.
+        emptyConfig: true,
         ...(ctx.flags.string('ip') ? { ipv4: ctx.flags.string('ip') } : {}),
         ...(ctx.flags.string('ip6') ? { ipv6: ctx.flags.string('ip6') } : {}),
       });
