@@ -199,7 +199,8 @@ class Lexer {
   atTerminator(): boolean {
     const r = this.peek();
     if (r === undefined || isSpace(r)) return true;
-    return '.,|:)('.includes(r) || r === RIGHT_DELIM[0];
+    // Go 1.19 (the CLI's) wants the whole right delimiter: `{{.Names}` is a bad character.
+    return '.,|:)('.includes(r) || this.input.startsWith(RIGHT_DELIM, this.pos);
   }
 
   scanNumber(): boolean {

@@ -270,7 +270,7 @@ describe('printf', () => {
 describe('parse errors', () => {
   it.each([
     ['{{foo}}', 'template: :1: function "foo" not defined'],
-    ['{{.Foo}', 'template: :1: unexpected "}" in operand'],
+    ['{{.Foo}', "template: :1: bad character U+007D '}'"],
     ['{{.Foo', 'template: :1: unclosed action'],
     ['{{/* x', 'template: :1: unclosed comment'],
     ['{{if .X}}', 'template: :1: unexpected EOF'],

@@ -3,6 +3,7 @@
 import type { Engine } from '../../engine.ts';
 import { badRequest, EngineError } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
+import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { isRunning, settleContainers } from '../../ops/containers.ts';
@@ -232,6 +233,34 @@ export function listContainers(
   return list;
 }
 
+const PS_HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Ports: 'PORTS',
+  State: 'STATE',
+  Status: 'STATUS',
+  Size: 'SIZE',
+  Names: 'NAMES',
+  Labels: 'LABELS',
+  Mounts: 'MOUNTS',
+  LocalVolumes: 'LOCAL VOLUMES',
+  Networks: 'NETWORKS',
+};
+
+/**
+ * The header row's context: each field's header, and `.Label NAME` headed by the label's last
+ * dotted part with `-` and `_` as spaces, as the CLI's ContainerContext.Label adds it.
+ */
+function psHeaderContext(): GoValue {
+  const methods: Record<string, ReturnType<typeof goFunc>> = {};
+  for (const [k, v] of Object.entries(PS_HEADERS)) methods[k] = goFunc(() => v);
+  methods.Label = goFunc((name) => String(name).split('.').pop()!.replace(/[-_]/g, ' '));
+  return goStruct('*formatter.ContainerContext', [], methods);
+}
+
 /** A container whose exit is unseen, as the list still has it: running, with the ports it had. */
 function asListedBeforeExit(c: ContainerRecord): ContainerRecord {
   return { ...c, status: 'running', exitCode: 0, finishedAt: '0001-01-01T00:00:00Z' };
@@ -290,6 +319,18 @@ const ps: LeafCommand = {
     }
     const trunc = !ctx.flags.bool('no-trunc');
     let format = ctx.flags.string('format');
+    if (format) {
+      // The CLI checks a --format template before it asks the daemon for anything.
+      try {
+        parseTemplate(format, dockerTemplateFuncs);
+      } catch (e) {
+        if (e instanceof TemplateError) {
+          ctx.term.eprintln(`failed to parse template: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      }
+    }
     if (ctx.flags.bool('quiet')) format = '{{.ID}}';
     const size = ctx.flags.bool('size');
     const defaultFormat = `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${size ? '\t{{.Size}}' : ''}`;
@@ -314,6 +355,7 @@ const ps: LeafCommand = {
             LocalVolumes: 'LOCAL VOLUMES',
             Networks: 'NETWORKS',
           },
+          headerContext: psHeaderContext(),
           context: (c: ContainerRecord) => containerContext(ctx.engine, c, trunc),
         },
         list,

@@ -16,6 +16,8 @@ export interface ListFormat<T> {
   headers: Record<string, string>;
   /** The formatting context for one item (fields and methods templates call). */
   context(item: T): GoValue;
+  /** What the header row's template runs on, when methods take arguments (`.Label "tier"`). */
+  headerContext?: GoValue;
 }
 
 const headerFuncs = {
@@ -57,7 +59,7 @@ export function formatList<T>(spec: ListFormat<T>, items: readonly T[], userForm
   if (!table) return body;
   let header = '';
   try {
-    header = parseTemplate(format, headerFuncs).execute(goStringMap(spec.headers));
+    header = parseTemplate(format, headerFuncs).execute(spec.headerContext ?? goStringMap(spec.headers));
   } catch {
     header = '';
   }
