@@ -129,6 +129,11 @@ export const COMMAND_CONCEPTS: Record<string, CommandConcept> = {
     lesson: 'registry-auth',
   },
   container: { concept: 'Containers are the endpoints of Docker networks.', lesson: 'api-objects' },
+  volume: {
+    concept:
+      "Volumes keep data outside a container's writable layer, so it survives the container: Compose's `down -v` removes the project's named volumes.",
+    lesson: 'compose',
+  },
   image: {
     concept: 'Images are what containers start from; the Engine API manages them under /images.',
     lesson: 'api-objects',

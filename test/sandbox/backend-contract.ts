@@ -72,10 +72,12 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
     });
 
     it('answers bad input like a shell, without running anything', async () => {
-      expect(await b.exec(k('a'), 'ls -l')).toEqual({ output: 'sh: ls: not found\n', exitCode: 127 });
-      const pipe = await b.exec(k('a'), 'docker network ls | wc -l');
-      expect(pipe.exitCode).toBe(2);
-      expect(pipe.output).toMatch(/^sh: '\|' is not supported here/);
+      expect(await b.exec(k('a'), 'frobnicate -l')).toEqual({
+        output: 'sh: frobnicate: not found\n',
+        exitCode: 127,
+      });
+      // Pipes differ by design: the sim host runs them over simulated programs
+      // (test/shell), the dind backend refuses them (test/sandbox/policy.test.ts).
       expect(await b.exec(k('a'), "docker network ls 'oops")).toEqual({
         output: 'sh: syntax error: unterminated quoted string\n',
         exitCode: 2,

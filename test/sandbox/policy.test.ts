@@ -102,6 +102,7 @@ describe('dind command lines', () => {
     expect(parseLine('/usr/bin/docker ps')).toEqual({ argv: ['/usr/bin/docker', 'ps'] });
     expect(parseLine('sh -c id')).toEqual({ result: { output: 'sh: sh: not found\n', exitCode: 127 } });
     expect(parseLine('docker ps; id')).toMatchObject({ result: { exitCode: 2 } });
+    expect(parseLine('docker network ls | wc -l')).toMatchObject({ result: { exitCode: 2 } });
     expect(parseLine('docker ps $(id)')).toMatchObject({ result: { exitCode: 2 } });
     expect(parseLine('docker run --privileged alpine')).toMatchObject({ result: { exitCode: 1 } });
   });

@@ -347,12 +347,12 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
     else if (conn.kind === 'timeout') {
       return fail(
         28,
-        `curl: (28) Failed to connect to ${ip} port ${url.port} after 129674 ms: Couldn't connect to server`,
+        `curl: (28) Failed to connect to ${url.host.replace(/^\[|\]$/g, '')} port ${url.port} after 129674 ms: Couldn't connect to server`,
       );
     } else {
       return fail(
         7,
-        `curl: (7) Failed to connect to ${ip} port ${url.port} after 0 ms: Couldn't connect to server`,
+        `curl: (7) Failed to connect to ${url.host.replace(/^\[|\]$/g, '')} port ${url.port} after 0 ms: Couldn't connect to server`,
       );
     }
   } else if (!DOCKER_SOCKETS.has(o.unixSocket)) {
