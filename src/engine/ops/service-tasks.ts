@@ -87,10 +87,17 @@ export function scheduleTask(
   task.readyAtMs = ready;
 }
 
+/**
+ * A new task is `Assigned` this long before the node accepts it and starts preparing (recorded:
+ * still assigned one command after `service create -d`, preparing two commands after).
+ */
+export const ASSIGNED_MS = 200;
+
 /** The state `service ps` shows for a task, and since when (swarm clock ms). */
 export function shownTaskState(task: TaskRecord, nowMs: number): { state: string; sinceMs: number } {
   const created = Date.parse(task.created);
   if (task.state === 'preparing') {
+    if (nowMs - created < ASSIGNED_MS) return { state: 'assigned', sinceMs: created };
     if (task.preparingAtMs !== undefined && nowMs < task.preparingAtMs)
       return { state: 'assigned', sinceMs: created };
     return { state: 'preparing', sinceMs: task.preparingAtMs ?? created };
