@@ -344,6 +344,7 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
     }
     const conn = /^[\d.]+$/.test(ip) ? hostConnect(engine, ip, url.port) : { kind: 'refused' as const };
     if (conn.kind === 'ok') tcp = { server: conn.server, listener: conn.listener, ip };
+    else if (conn.kind === 'reset') return fail(56, 'curl: (56) Recv failure: Connection reset by peer');
     else if (conn.kind === 'timeout') {
       return fail(
         28,

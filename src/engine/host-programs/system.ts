@@ -418,6 +418,8 @@ export function hostConnect(
 ):
   | { kind: 'ok'; server: ContainerRecord; listener: NonNullable<ContainerRecord['listeners']>[number] }
   | { kind: 'refused' }
+  /** A published port whose container does not listen: docker-proxy accepts, then drops it. */
+  | { kind: 'reset' }
   | { kind: 'timeout' } {
   const r = hostReach(engine, ip);
   if (r.kind === 'lost') return { kind: 'timeout' };
@@ -429,7 +431,7 @@ export function hostConnect(
         const owner = netnsOwner(engine, c);
         const inner = Number(p.split('/')[0]);
         const l = owner.listeners?.find((x) => x.port === inner && x.proto === 'tcp');
-        return l ? { kind: 'ok', server: owner, listener: l } : { kind: 'refused' };
+        return l ? { kind: 'ok', server: owner, listener: l } : { kind: 'reset' };
       }
     }
     return { kind: 'refused' };
@@ -479,6 +481,10 @@ registerHostProgram('wget', (engine, argv, term, io) => {
   }
   if (conn.kind === 'timeout') {
     term.eprintln('wget: download timed out');
+    return 1;
+  }
+  if (conn.kind === 'reset') {
+    term.eprintln('wget: error getting response: Connection reset by peer');
     return 1;
   }
   const ans = httpAnswer(engine, conn.server, conn.listener, path);
