@@ -5,6 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, forbidden, notFound, serverError } from '../errors.ts';
 import {
+  broadcastOf,
   type Cidr,
   contains,
   formatIp,
@@ -132,6 +133,9 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   }
   // libnetwork allocates the pools first, then asks the driver: overlaps are reported before parent checks.
   if (driver === 'macvlan' || driver === 'ipvlan') validateParent(engine, options, driver);
+  if (driver === 'bridge' && ipam.filter((c) => !c.subnet.includes(':')).length > 1) {
+    throw serverError("bridge driver doesn't support multiple subnets");
+  }
 
   const record: NetworkRecord = {
     id,
@@ -311,7 +315,12 @@ function allocatePoolConfig(
   if (gateway) {
     const ip = parseIp(gateway);
     if (!ip || !contains(subnet, ip.addr, ip.v6)) {
-      throw badRequest(`no matching subnet for gateway ${gateway}`);
+      // The CLI says "no matching subnet for gateway" first; API clients meet IPAM's words.
+      throw serverError(`failed to allocate gateway (${gateway}): Requested address is out of range`);
+    }
+    // The subnet's own network and broadcast addresses are never free for a gateway.
+    if (!ip.v6 && (ip.addr === networkOf(subnet) || ip.addr === broadcastOf(subnet))) {
+      throw serverError(`failed to allocate gateway (${gateway}): Address already in use`);
     }
     record.gateway = gateway;
   } else {
