@@ -424,6 +424,12 @@ export function hostConnect(
   const r = hostReach(engine, ip);
   if (r.kind === 'lost') return { kind: 'timeout' };
   if (r.kind === 'self') {
+    // A host-network container's listener is the host's own socket.
+    for (const c of engine.state.containers) {
+      if (c.status !== 'running' || c.hostConfig.networkMode !== 'host') continue;
+      const l = c.listeners?.find((x) => x.port === port && x.proto === 'tcp');
+      if (l) return { kind: 'ok', server: c, listener: l };
+    }
     for (const c of engine.state.containers) {
       if (c.status !== 'running') continue;
       for (const [p, list] of Object.entries(c.boundPorts ?? {})) {
