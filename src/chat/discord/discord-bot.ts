@@ -13,11 +13,11 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Config } from '../../config/config.ts';
-import { type TutorRequest, text } from '../../core/types.ts';
 import type { Deliver } from '../../jobs/command-job.ts';
 import type { JobRunner } from '../../jobs/in-process-runner.ts';
 import type { ChatLog } from '../render/log.ts';
 import { withRetry } from '../render/retry.ts';
+import { requestSubmitter } from '../render/submit-request.ts';
 import { DISCORD_COMMAND_NAMES } from './discord-commands.ts';
 import { buttonToRequest, commandToRequest, type Deferred } from './discord-request.ts';
 import { classifyDiscordError, discordRestOptions } from './discord-rest.ts';
@@ -80,34 +80,7 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
     );
   };
 
-  const submit = (req: TutorRequest) => {
-    const sorry = (why: string) =>
-      opts
-        .deliver(
-          {
-            requestId: req.id,
-            visibility: 'private',
-            blocks: [
-              text(`The tutor could not take your command just now (${why}); please try again in a minute.`),
-            ],
-          },
-          req,
-        )
-        .catch(() => undefined);
-    runner.submit(req).then(
-      (r) => {
-        // A rejected request is an adapter bug: nothing was delivered, so say so rather than stay silent.
-        if (r.status === 'rejected') {
-          log.error({ requestId: req.id, reason: r.reason }, 'job runner rejected a discord request');
-          return sorry('it could not be read');
-        }
-      },
-      (e: unknown) => {
-        log.error({ requestId: req.id, err: (e as Error).message }, 'job runner refused a discord command');
-        return sorry('the job queue is unavailable');
-      },
-    );
-  };
+  const submit = requestSubmitter({ runner, deliver: opts.deliver, log, platform: 'discord' });
 
   async function handleInteraction(i: Interaction): Promise<void> {
     try {

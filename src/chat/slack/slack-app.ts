@@ -7,11 +7,10 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, type Logger, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config/config.ts';
-import type { TutorRequest } from '../../core/types.ts';
-import { text } from '../../core/types.ts';
 import type { Deliver } from '../../jobs/command-job.ts';
 import type { JobRunner } from '../../jobs/in-process-runner.ts';
 import type { ChatLog } from '../render/log.ts';
+import { requestSubmitter } from '../render/submit-request.ts';
 import {
   type BlockActionPayload,
   blockActionToRequest,
@@ -110,34 +109,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     log,
   });
 
-  const submit = (req: TutorRequest) => {
-    const sorry = (why: string) =>
-      opts
-        .deliver(
-          {
-            requestId: req.id,
-            visibility: 'private',
-            blocks: [
-              text(`The tutor could not take your command just now (${why}); please try again in a minute.`),
-            ],
-          },
-          req,
-        )
-        .catch(() => undefined);
-    runner.submit(req).then(
-      (r) => {
-        // A rejected request is an adapter bug: nothing was delivered, so say so rather than stay silent.
-        if (r.status === 'rejected') {
-          log.error({ requestId: req.id, reason: r.reason }, 'job runner rejected a slack request');
-          return sorry('it could not be read');
-        }
-      },
-      (e: unknown) => {
-        log.error({ requestId: req.id, err: (e as Error).message }, 'job runner refused a slack command');
-        return sorry('the job queue is unavailable');
-      },
-    );
-  };
+  const submit = requestSubmitter({ runner, deliver: opts.deliver, log, platform: 'slack' });
 
   app.command(/.*/, async ({ command, ack }) => {
     // Acknowledge first and empty: the answer follows through the response URL.
