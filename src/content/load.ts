@@ -47,6 +47,11 @@ function parseYaml(file: string, name: string): unknown {
   return doc.toJS();
 }
 
+/** One YAML file checked against `schema`, mistakes reported as `FILE: FIELD: PROBLEM`. */
+export function loadYamlFile<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, file: string, name: string): T {
+  return validate(schema, parseYaml(file, name), name);
+}
+
 function validate<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, data: unknown, name: string): T {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
