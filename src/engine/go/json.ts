@@ -144,7 +144,8 @@ export function fromPlainJson(v: unknown, useNumber = false): GoValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return useNumber ? String(v) : { kind: 'float', value: v };
-  if (Array.isArray(v)) return { kind: 'slice', items: v.map((x) => fromPlainJson(x, useNumber)) };
+  if (Array.isArray(v))
+    return { kind: 'slice', items: v.map((x) => fromPlainJson(x, useNumber)), elemType: 'interface {}' };
   const entries: Record<string, GoValue> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>))
     entries[k] = fromPlainJson(val, useNumber);

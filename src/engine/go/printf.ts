@@ -27,7 +27,7 @@ export function goTypeName(v: GoValue | undefined): string {
     case 'ptr':
       return `*${v.elem === null ? 'interface {}' : goTypeName(v.elem)}`;
     case 'slice':
-      return `[]${v.items[0] === undefined ? 'interface {}' : goTypeName(v.items[0])}`;
+      return `[]${v.elemType ?? (v.items[0] === undefined ? 'interface {}' : goTypeName(v.items[0]))}`;
     case 'map':
       return `map[string]${v.zero === undefined ? 'interface {}' : goTypeName(v.zero)}`;
   }

@@ -325,8 +325,15 @@ class State {
     final: Final,
   ): Val {
     let r = receiver;
-    for (let i = 0; i < ident.length - 1; i++) r = this.evalField(dot, ident[i]!, node, null, MISSING, r);
-    return this.evalField(dot, ident[ident.length - 1]!, node, args, final, r);
+    // An element of a `map[string]interface {}` (decoded JSON) has the static type `interface {}`,
+    // and that is the type Go names when a field cannot be evaluated on it.
+    let iface = false;
+    for (let i = 0; i < ident.length - 1; i++) {
+      const next = this.evalField(dot, ident[i]!, node, null, MISSING, r, iface);
+      iface = isInterfaceMap(r);
+      r = next;
+    }
+    return this.evalField(dot, ident[ident.length - 1]!, node, args, final, r, iface);
   }
 
   private evalField(
@@ -336,9 +343,10 @@ class State {
     args: readonly ArgNode[] | null,
     final: Final,
     receiver: Val,
+    staticInterface = false,
   ): Val {
     if (receiver === undefined) return undefined;
-    const typ = goTypeName(receiver);
+    const typ = staticInterface ? 'interface {}' : goTypeName(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
     let r: GoValue = receiver;
     while (r !== null && typeof r === 'object' && r.kind === 'ptr') {
@@ -545,4 +553,11 @@ function findField(s: GoStruct, name: string): GoValue | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/** A map whose values are `interface {}` (no typed zero value): what JSON decodes objects into. */
+function isInterfaceMap(v: Val): boolean {
+  let r = v;
+  while (r !== null && r !== undefined && typeof r === 'object' && r.kind === 'ptr') r = r.elem;
+  return r !== null && r !== undefined && typeof r === 'object' && r.kind === 'map' && r.zero === undefined;
 }

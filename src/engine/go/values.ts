@@ -61,6 +61,8 @@ export interface GoSlice {
   readonly items: readonly GoValue[];
   /** A nil slice: JSON `null`, but `[]` in fmt. */
   readonly nil?: boolean;
+  /** The element type when it is not the first item's (`interface {}` for decoded JSON). */
+  readonly elemType?: string;
 }
 
 export interface GoPtr {

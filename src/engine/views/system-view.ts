@@ -5,6 +5,7 @@
  */
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct } from '../go/values.ts';
+import { addrPools } from '../ops/overlay-ipam.ts';
 import { containerCounts, localNodeState, SYSTEM } from '../ops/system.ts';
 
 /** `GET /version`. */
@@ -142,9 +143,9 @@ function swarmInfoView(engine: Engine): GoValue {
         ? goPtr(
             goStruct('swarm.ClusterInfo', [
               f('ID', swarm.clusterId),
-              f('SubnetSize', 24),
+              f('SubnetSize', addrPools(swarm).size),
               f('DataPathPort', 4789),
-              f('DefaultAddrPool', goSlice(['10.0.0.0/8'])),
+              f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
               f('RootRotationInProgress', false),
             ]),
           )
@@ -257,6 +258,9 @@ export function infoView(engine: Engine): GoValue {
     f('RuncCommit', commit(SYSTEM.runc.commit)),
     f('InitCommit', commit(SYSTEM.init.commit)),
     f('SecurityOptions', goSlice(['name=seccomp,profile=default'])),
+    f('ProductLicense', '', { omitempty: true }),
+    // The daemon keeps no address pools of its own unless configured (`default-address-pools`).
+    f('DefaultAddressPools', goSlice([], true), { omitempty: true }),
     f('Warnings', goSlice([], true)),
   ]);
 }
@@ -328,8 +332,8 @@ export function infoText(engine: Engine): string {
       `  ClusterID: ${swarm.clusterId}`,
       '  Managers: 1',
       '  Nodes: 1',
-      '  Default Address Pool: 10.0.0.0/8  ',
-      '  SubnetSize: 24',
+      `  Default Address Pool: ${addrPools(swarm).bases.map((p) => `${p}  `).join('')}`,
+      `  SubnetSize: ${addrPools(swarm).size}`,
       '  Data Path Port: 4789',
       '  Orchestration:',
       '   Task History Retention Limit: 5',

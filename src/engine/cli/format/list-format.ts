@@ -52,7 +52,8 @@ export function formatList<T>(spec: ListFormat<T>, items: readonly T[], userForm
     try {
       body += `${tmpl.execute(spec.context(item))}\n`;
     } catch (e) {
-      if (e instanceof TemplateError) throw new ExitError(1, `Template parsing error: ${e.message}\n`);
+      // The CLI's contextFormat says it in lower case, unlike parseFormat above.
+      if (e instanceof TemplateError) throw new ExitError(1, `template parsing error: ${e.message}\n`);
       throw e;
     }
   }
