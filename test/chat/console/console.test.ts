@@ -57,6 +57,17 @@ describe('console adapter', () => {
     expect(lines.slice(5).filter((l) => /^[0-9a-f]{12}$/.test(l))).toHaveLength(3);
   });
 
+  it('is what `npm start` runs', () => {
+    const res = spawnSync('npm', ['start', '--silent'], {
+      cwd: join(import.meta.dirname, '..', '..', '..'),
+      input: '/docker network ls\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('NETWORK ID     NAME      DRIVER    SCOPE');
+  });
+
   it('lists what the tutor can do with /help', () => {
     const { stdout } = chat(['/help']);
     expect(stdout).toContain('/docker');
