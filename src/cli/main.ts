@@ -11,6 +11,8 @@ Commands:
   transcript [--backend sim|dind] < SCENARIO    run a scenario in a fresh sandbox, print its transcript
   engine-api --listen unix:///PATH|tcp://127.0.0.1:PORT   serve a simulated engine as Engine API v1.41
   slack | discord | worker                      the bot processes (configured by environment)
+  discord register [--guild ID|--global]        register the Discord application commands
+  sandboxes list|cleanup|maintain|reset KEY     housekeeping of dind sandboxes
 `;
 
 type Subcommand = (argv: string[]) => Promise<number>;
@@ -32,6 +34,7 @@ async function loadOptionalSubcommands(): Promise<void> {
     slack: '../chat/slack/slack-command.ts',
     discord: '../chat/discord/discord-command.ts',
     worker: '../jobs/worker-command.ts',
+    sandboxes: '../sandbox/dind/sandboxes-command.ts',
   };
   const name = process.argv[2];
   if (name && optional[name] && !subcommands[name]) {

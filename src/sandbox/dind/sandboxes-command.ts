@@ -1,6 +1,6 @@
 /**
  * Housekeeping of dind sandboxes from a terminal (the cleanup command):
- *   tsx src/sandbox/dind/sandboxes-command.ts list|cleanup|maintain|reset KEY|reset-course PREFIX
+ *   ./bin/docker-tutor sandboxes list|cleanup|maintain|reset KEY|reset-course PREFIX
  * Uses the same environment as the tutor (DOCKER_HOST, SANDBOX_IMAGE, ...), with no warm pool.
  */
 import { createDindBackendFromEnv } from './dind-backend.ts';
@@ -51,3 +51,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   );
 }
+
+/** `./bin/docker-tutor sandboxes ...` */
+export const run = runSandboxesCommand;
