@@ -1,7 +1,7 @@
 /**
  * Slack's Web API and response URLs as a local recorder: auth.test, conversations.open, the
  * external upload flow (files.getUploadURLExternal, the upload URL, files.completeUploadExternal),
- * usergroups.users.list, chat.postMessage/postEphemeral, and `/response/...` for response URLs.
+ * usergroups.users.list, chat.postMessage/postEphemeral, apps.connections.open (Socket Mode), and `/response/...` for response URLs.
  */
 import { createHmac } from 'node:crypto';
 import { type Recorder, startRecorder } from './recorder.ts';
@@ -13,7 +13,12 @@ export interface FakeSlack extends Recorder {
   responses(): Array<{ path: string; body: Record<string, unknown> }>;
 }
 
-export async function startFakeSlack(opts: { taGroupMembers?: string[] } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  opts: {
+    taGroupMembers?: string[] /** What apps.connections.open hands out (Socket Mode). */;
+    socketUrl?: string;
+  } = {},
+): Promise<FakeSlack> {
   let fileSeq = 0;
   const rec = await startRecorder((req, base) => {
     const path = req.path.split('?')[0]!;
@@ -33,6 +38,10 @@ export async function startFakeSlack(opts: { taGroupMembers?: string[] } = {}): 
             bot_id: 'BBOT',
           },
         };
+      case '/api/apps.connections.open':
+        return opts.socketUrl
+          ? { status: 200, body: { ok: true, url: opts.socketUrl } }
+          : { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
       case '/api/conversations.open':
         return { status: 200, body: { ok: true, channel: { id: 'DSTUDENT' } } };
       case '/api/files.getUploadURLExternal': {
