@@ -1,65 +1,42 @@
 /**
  * The `filters` query parameter: `filters.FromJSON` of Docker 20.10. The JSON is
  * `{"key":{"value":true}}`, or the legacy `{"key":["value"]}`; the ops take `{key: [values]}`.
+ * 20.10 hands the decoder's error back unwrapped, so a bad parameter is a 500.
  */
 
 import { ApiError } from './errors.ts';
-import { JsonDecodeError, JsonEOF, parseGoJson } from './go-decode.ts';
+import { decodeGoJson, JsonDecodeError, JsonEOF, T } from './go-decode.ts';
 import type { ApiRequest } from './http.ts';
 
 export type Filters = Record<string, string[]>;
+
+const MODERN = T.map(T.map(T.bool));
+const LEGACY = T.map(T.slice(T.string));
 
 export function parseFiltersParam(req: ApiRequest, name = 'filters'): Filters {
   const raw = req.query.get(name) ?? '';
   if (raw === '') return {};
   let parsed: unknown;
   try {
-    parsed = parseGoJson(raw);
+    parsed = decodeGoJson(raw, MODERN);
   } catch (e) {
-    if (e instanceof JsonDecodeError) throw new ApiError(400, e.message);
-    if (e instanceof JsonEOF) throw new ApiError(400, 'unexpected end of JSON input');
-    throw e;
-  }
-  if (parsed === null) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ApiError(
-      400,
-      `json: cannot unmarshal ${kindOf(parsed)} into Go value of type map[string]map[string]bool`,
-    );
-  }
-  const out: Filters = {};
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (Array.isArray(value)) {
-      // The legacy form: a list of strings.
-      out[key] = value.map((v) => {
-        if (typeof v !== 'string') {
-          throw new ApiError(400, `json: cannot unmarshal ${kindOf(v)} into Go value of type string`);
-        }
-        return v;
-      });
-    } else if (value !== null && typeof value === 'object') {
-      out[key] = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-        if (typeof v !== 'boolean' && v !== null) {
-          throw new ApiError(400, `json: cannot unmarshal ${kindOf(v)} into Go value of type bool`);
-        }
-        return k;
-      });
-    } else if (value === null) {
-      out[key] = [];
-    } else {
-      throw new ApiError(
-        400,
-        `json: cannot unmarshal ${kindOf(value)} into Go value of type map[string]bool`,
-      );
+    if (e instanceof JsonEOF) throw new ApiError(500, 'unexpected end of JSON input');
+    if (!(e instanceof JsonDecodeError)) throw e;
+    // json.Unmarshal (not a Decoder) names a truncated value this way.
+    if (e.message === 'unexpected EOF') throw new ApiError(500, 'unexpected end of JSON input');
+    if (!e.message.startsWith('json: ')) throw new ApiError(500, e.message);
+    // Not the map of maps: the legacy map of lists, else the first decoder's error.
+    try {
+      parsed = decodeGoJson(raw, LEGACY);
+    } catch {
+      throw new ApiError(500, e.message);
     }
   }
+  if (parsed === null) return {};
+  const out: Filters = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (Array.isArray(value)) out[key] = value as string[];
+    else out[key] = value === null ? [] : Object.keys(value as Record<string, unknown>);
+  }
   return out;
-}
-
-function kindOf(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return 'object';
 }

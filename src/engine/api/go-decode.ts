@@ -13,6 +13,8 @@ export type GoType =
   | { kind: 'float' }
   | { kind: 'any' }
   | { kind: 'slice'; elem: GoType }
+  /** `strslice.StrSlice`: a list of strings, or one string standing for a list of one. */
+  | { kind: 'strslice' }
   | { kind: 'map'; elem: GoType }
   | { kind: 'ptr'; elem: GoType }
   | { kind: 'struct'; name: string; fields: Record<string, GoType> };
@@ -25,6 +27,7 @@ export const T = {
   uint16: { kind: 'int', name: 'uint16' } as GoType,
   any: { kind: 'any' } as GoType,
   slice: (elem: GoType): GoType => ({ kind: 'slice', elem }),
+  strslice: { kind: 'strslice' } as GoType,
   map: (elem: GoType): GoType => ({ kind: 'map', elem }),
   ptr: (elem: GoType): GoType => ({ kind: 'ptr', elem }),
   struct: (name: string, fields: Record<string, GoType>): GoType => ({ kind: 'struct', name, fields }),
@@ -252,6 +255,8 @@ function typeName(t: GoType): string {
       return 'interface {}';
     case 'slice':
       return `[]${typeName(t.elem)}`;
+    case 'strslice':
+      return 'string';
     case 'map':
       return `map[string]${typeName(t.elem)}`;
     case 'ptr':
@@ -283,6 +288,11 @@ function typeCheck(v: unknown, t: GoType, struct: string | null, path: string[])
     case 'int':
       if (kind !== 'number') return mismatch(kind);
       return Number.isInteger(v) ? null : mismatch(`number ${String(v)}`);
+    case 'strslice':
+      // Its UnmarshalJSON tries a []string, then a string, and returns the second error.
+      if (kind === 'string') return null;
+      if (kind === 'array' && (v as unknown[]).every((x) => x === null || typeof x === 'string')) return null;
+      return mismatch(kind);
     case 'slice':
       if (kind !== 'array') return mismatch(kind);
       for (const item of v as unknown[]) {

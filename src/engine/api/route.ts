@@ -64,3 +64,20 @@ export function boolValue(req: ApiRequest, name: string): boolean {
 export function boolValueOrDefault(req: ApiRequest, name: string, dflt: boolean): boolean {
   return req.query.has(name) ? boolValue(req, name) : dflt;
 }
+
+/** Go's `strconv.Atoi` on a query value, its error unwrapped as the handlers return it (a 500). */
+export function atoi(value: string): number {
+  const m = /^[+-]?[0-9]+$/.exec(value);
+  if (!m) throw new ApiError(500, `strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || Math.abs(n) > 2 ** 63) {
+    throw new ApiError(500, `strconv.Atoi: parsing ${JSON.stringify(value)}: value out of range`);
+  }
+  return n;
+}
+
+/** An optional integer query parameter (`t`, `limit`): absent or empty is undefined. */
+export function intParam(req: ApiRequest, name: string): number | undefined {
+  const v = req.query.get(name) ?? '';
+  return v === '' ? undefined : atoi(v);
+}

@@ -33,6 +33,8 @@ export function tryFindNetwork(engine: Engine, term: string): NetworkRecord | nu
 
 /** The daemon's container lookup: full ID, exact name, then unique ID prefix. */
 export function findContainer(engine: Engine, term: string): ContainerRecord {
+  // `daemon.GetContainer` refuses an empty reference before looking (`DELETE /containers/`).
+  if (term === '') throw badRequest('invalid name or ID supplied: ""');
   const name = term.startsWith('/') ? term.slice(1) : term;
   const all = engine.state.containers;
   const exact = all.find((c) => c.id === term) ?? all.find((c) => c.name === name);

@@ -30,7 +30,7 @@ describe('versions and paths', () => {
       ['POST', '/v1.41/info'],
       ['DELETE', '/_ping'],
       ['GET', '/v1.abc/info'],
-      ['GET', '/v1.41/networks/'],
+      ['GET', '/v1.41/containers/'],
     ] as const) {
       const r = await call(e, m, p);
       expect([m, p, r.status, r.text]).toEqual([m, p, 404, '{"message":"page not found"}\n']);
@@ -167,5 +167,78 @@ describe('filters', () => {
     expect((await call(e, 'GET', '/v1.41/networks?filters=notjson')).json).toEqual({
       message: "invalid character 'o' in literal null (expecting 'u')",
     });
+  });
+});
+
+describe('container requests the daemon refuses (golden 155)', () => {
+  const createPath = '/v1.41/containers/create';
+
+  it('answers decoder errors on create with 500, and no body at all with EOF', async () => {
+    const e = freshEngine();
+    const wrongType = await call(e, 'POST', createPath, '{"Image":123}');
+    expect([wrongType.status, wrongType.json]).toEqual([
+      500,
+      {
+        message:
+          'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string',
+      },
+    ]);
+    const empty = await call(e, 'POST', createPath, '', {});
+    expect([empty.status, empty.json]).toEqual([500, { message: 'EOF' }]);
+    const noConfig = await call(e, 'POST', createPath, '{}');
+    expect([noConfig.status, noConfig.json]).toEqual([
+      400,
+      { message: 'Config cannot be empty in order to create a container' },
+    ]);
+    expect(e.state.containers).toHaveLength(0);
+  });
+
+  it('takes Cmd as one string (strslice) and refuses a port binding that does not parse', async () => {
+    const e = freshEngine();
+    const r = await call(e, 'POST', `${createPath}?name=strcmd`, { Image: 'alpine', Cmd: 'echo hi' });
+    expect(r.status).toBe(201);
+    const inspect = await call(e, 'GET', '/v1.41/containers/strcmd/json');
+    expect((inspect.json as { Config: { Cmd: unknown } }).Config.Cmd).toEqual(['echo hi']);
+    const bad = await call(e, 'POST', createPath, {
+      Image: 'alpine',
+      HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 'abc' }] } },
+    });
+    expect([bad.status, bad.json]).toEqual([400, { message: 'invalid port specification: "abc"' }]);
+    const numeric = await call(e, 'POST', createPath, { Image: 'alpine', Cmd: 5 });
+    expect(numeric.status).toBe(500);
+    expect(e.state.containers).toHaveLength(1);
+  });
+
+  it('parses integer parameters with strconv.Atoi before anything else', async () => {
+    const e = freshEngine();
+    const atoi = { message: 'strconv.Atoi: parsing "abc": invalid syntax' };
+    const stop = await call(e, 'POST', '/v1.41/containers/nosuch/stop?t=abc');
+    expect([stop.status, stop.json]).toEqual([500, atoi]);
+    const list = await call(e, 'GET', '/v1.41/containers/json?limit=abc');
+    expect([list.status, list.json]).toEqual([500, atoi]);
+    const filters = await call(e, 'GET', '/v1.41/containers/json?filters=bad');
+    expect([filters.status, filters.json]).toEqual([
+      500,
+      { message: "invalid character 'b' looking for beginning of value" },
+    ]);
+  });
+
+  it('refuses an empty container reference with 400, and lists networks under /networks/', async () => {
+    const e = freshEngine();
+    const invalid = { message: 'invalid name or ID supplied: ""' };
+    const del = await call(e, 'DELETE', '/v1.41/containers/');
+    expect([del.status, del.json]).toEqual([400, invalid]);
+    const connect = await call(e, 'POST', '/v1.41/networks/bridge/connect', {});
+    expect([connect.status, connect.json]).toEqual([400, invalid]);
+    const nets = await call(e, 'GET', '/v1.41/networks/');
+    expect([nets.status, (nets.json as unknown[]).length]).toEqual([200, 3]);
+  });
+
+  it('waits as not-running for a condition it does not know', async () => {
+    const e = freshEngine();
+    await call(e, 'POST', '/v1.41/containers/create?name=w1', { Image: 'alpine', Cmd: ['true'] });
+    await call(e, 'POST', '/v1.41/containers/w1/start');
+    const r = await call(e, 'POST', '/v1.41/containers/w1/wait?condition=bogus');
+    expect([r.status, r.json]).toEqual([200, { Error: null, StatusCode: 0 }]);
   });
 });

@@ -33,7 +33,7 @@ import {
   streamResponse,
   upgradeResponse,
 } from '../respond.ts';
-import { boolValue, del, get, post, type Route, readJson } from '../route.ts';
+import { boolValue, del, get, intParam, post, type Route, readJson } from '../route.ts';
 import { frame } from '../stream.ts';
 import { ENDPOINT_SETTINGS_TYPE } from './networks.ts';
 
@@ -52,10 +52,10 @@ const CONTAINER_CREATE = T.struct('ContainerConfigWrapper', {
   OpenStdin: T.bool,
   StdinOnce: T.bool,
   Env: T.slice(T.string),
-  Cmd: T.slice(T.string),
+  Cmd: T.strslice,
   Image: T.string,
   WorkingDir: T.string,
-  Entrypoint: T.slice(T.string),
+  Entrypoint: T.strslice,
   MacAddress: T.string,
   Labels: T.map(T.string),
   StopSignal: T.string,
@@ -81,6 +81,41 @@ const CONTAINER_CREATE = T.struct('ContainerConfigWrapper', {
     T.struct('NetworkingConfig', { EndpointsConfig: T.map(T.ptr(ENDPOINT_SETTINGS_TYPE)) }),
   ),
 });
+
+/** `Cmd` and `Entrypoint` given as one string are lists of one (`strslice.StrSlice`). */
+function strSlices(body: ContainerCreateRequest): ContainerCreateRequest {
+  const out: Record<string, unknown> = { ...body };
+  for (const key of Object.keys(out)) {
+    const k = key.toLowerCase();
+    if ((k === 'cmd' || k === 'entrypoint') && typeof out[key] === 'string') out[key] = [out[key]];
+  }
+  return out as unknown as ContainerCreateRequest;
+}
+
+/** A port number or range as `nat.ParsePortRange` reads it ("" is no port). */
+function isPortRange(s: string): boolean {
+  if (s === '') return true;
+  const parts = s.includes('-') ? s.split('-') : [s, s];
+  if (parts.length !== 2) return false;
+  const [a, b] = parts.map((p) => (/^[0-9]+$/.test(p) ? Number(p) : Number.NaN)) as [number, number];
+  return a <= 65535 && b <= 65535 && a <= b;
+}
+
+/** `verifyContainerSettings`: every bound port and host port must parse (400 otherwise). */
+function verifyPortBindings(bindings: Record<string, Array<{ HostPort?: string }> | null> | undefined): void {
+  for (const [port, list] of Object.entries(bindings ?? {})) {
+    const portStr = port.split('/')[0]!;
+    if (portStr !== '' && !(/^[0-9]+$/.test(portStr) && Number(portStr) <= 65535)) {
+      throw new ApiError(400, `invalid port specification: ${JSON.stringify(portStr)}`);
+    }
+    for (const b of list ?? []) {
+      const hostPort = b?.HostPort ?? '';
+      if (!isPortRange(hostPort.split('/')[0]!)) {
+        throw new ApiError(400, `invalid port specification: ${JSON.stringify(hostPort)}`);
+      }
+    }
+  }
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -117,10 +152,11 @@ async function untilExited(
 
 export const containerRoutes: Route[] = [
   get('/containers/json', ({ engine, req }) => {
+    const filters = parseFiltersParam(req);
     const list = listContainers(engine, {
       all: boolValue(req, 'all'),
-      limit: Number(req.query.get('limit') ?? 0) || 0,
-      filters: parseFiltersParam(req),
+      limit: intParam(req, 'limit') ?? 0,
+      filters,
     });
     return jsonResponse(
       200,
@@ -128,10 +164,19 @@ export const containerRoutes: Route[] = [
     );
   }),
   post('/containers/create', ({ engine, req }) => {
-    const body = readJson<ContainerCreateRequest | null>(req, CONTAINER_CREATE, () => null);
+    // The daemon returns the decoder's error as it is (a 500), `EOF` for no body at all.
+    const body = readJson<ContainerCreateRequest | null>(
+      req,
+      CONTAINER_CREATE,
+      () => {
+        throw new ApiError(500, 'EOF');
+      },
+      500,
+    );
     if (!body?.Image) throw new ApiError(400, 'Config cannot be empty in order to create a container');
+    verifyPortBindings(body.HostConfig?.PortBindings);
     const name = req.query.get('name') ?? '';
-    const c = containerCreate(engine, { ...body, ...(name ? { name } : {}) });
+    const c = containerCreate(engine, { ...strSlices(body), ...(name ? { name } : {}) });
     return jsonResponse(201, { Id: c.id, Warnings: [] });
   }),
   get('/containers/{name:.*}/json', ({ engine, req, params }) =>
@@ -141,10 +186,12 @@ export const containerRoutes: Route[] = [
     const started = containerStart(engine, params.name!);
     return emptyResponse(started ? 204 : 304);
   }),
-  post('/containers/{name:.*}/stop', ({ engine, params }) =>
-    emptyResponse(containerStop(engine, params.name!) ? 204 : 304),
-  ),
-  post('/containers/{name:.*}/restart', ({ engine, params }) => {
+  post('/containers/{name:.*}/stop', ({ engine, req, params }) => {
+    intParam(req, 't');
+    return emptyResponse(containerStop(engine, params.name!) ? 204 : 304);
+  }),
+  post('/containers/{name:.*}/restart', ({ engine, req, params }) => {
+    intParam(req, 't');
     containerRestart(engine, params.name!);
     return emptyResponse(204);
   }),

@@ -14,8 +14,9 @@ import { networkView } from '../../views/network-view.ts';
 import { ApiError } from '../errors.ts';
 import { parseFiltersParam } from '../filters.ts';
 import { field, T } from '../go-decode.ts';
+import type { ApiResponse } from '../http.ts';
 import { emptyResponse, goJsonResponse, jsonResponse } from '../respond.ts';
-import { boolValue, del, get, post, type Route, readJson } from '../route.ts';
+import { boolValue, del, get, post, type Route, type RouteContext, readJson } from '../route.ts';
 
 const IPAM_CONFIG = T.struct('IPAMConfig', {
   Subnet: T.string,
@@ -90,11 +91,15 @@ export function endpointRequest(settings: unknown) {
   };
 }
 
+function listNetworks({ engine, req }: RouteContext): ApiResponse {
+  const list = networkList(engine, parseFiltersParam(req));
+  return goJsonResponse(200, goSlice(list.map((nw) => networkView(engine, nw, false))));
+}
+
 export const networkRoutes: Route[] = [
-  get('/networks', ({ engine, req }) => {
-    const list = networkList(engine, parseFiltersParam(req));
-    return goJsonResponse(200, goSlice(list.map((nw) => networkView(engine, nw, false))));
-  }),
+  get('/networks', listNetworks),
+  // The daemon registers the list under `/networks/` too.
+  get('/networks/', listNetworks),
   get('/networks/{id:.+}', ({ engine, req, params }) => {
     const term = params.id!;
     const scope = req.query.get('scope') ?? '';
