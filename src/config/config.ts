@@ -61,13 +61,20 @@ export const envSchema = z.object({
   DISCORD_API_URL: url('DISCORD_API_URL'),
   /** Discord: role IDs (comma-separated) whose members are TAs. */
   DISCORD_TA_ROLES: csv,
+  /**
+   * Discord: the application's public key (64 hex digits, *General Information*). When set, the
+   * bot also serves `POST /discord/interactions` on PORT, checking each request's Ed25519 signature.
+   */
+  DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+    message: 'DISCORD_PUBLIC_KEY must be the 64 hex digits of the application public key',
+  }),
   /** Discord: guild for `discord register` (global when unset). */
   DISCORD_GUILD_ID: optionalString,
   /** Redis for queues and state; unset = everything in-process (the embedded default). */
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
     message: 'REDIS_URL must look like redis://host:6379',
   }),
-  /** Slack HTTP listener port (path /slack/events). */
+  /** HTTP listener port: Slack's /slack/events, Discord's /discord/interactions (with DISCORD_PUBLIC_KEY). */
   PORT: int(3000, 1, 65535),
   /** Health and metrics HTTP port of worker and bot processes (0 = off). */
   METRICS_PORT: int(9464, 0, 65535),

@@ -1,7 +1,9 @@
 /**
- * The Discord bot: application commands and button presses, from the gateway, become
- * TutorRequests for the JobRunner. Each is deferred at once (Discord allows 3 s), ephemeral
- * unless the command posts in the channel (/quiz); the answer later edits that reply.
+ * The Discord bot: application commands and button presses, from the gateway or the HTTP
+ * interactions endpoint, become TutorRequests for the JobRunner. Each is deferred at once
+ * (Discord allows 3 s), ephemeral unless the command posts in the channel (/quiz); the answer
+ * later edits that reply. Both transports reach one handler; only how the deferral is sent
+ * differs (a REST callback for the gateway, the HTTP response for the endpoint).
  */
 import {
   type ButtonInteraction,
@@ -38,10 +40,21 @@ export interface DiscordBotOptions {
   now?: () => number;
 }
 
+/** Sends the deferral (type 5) some other way than the REST callback: the HTTP endpoint's response. */
+export type DeferAck = (deferred: Deferred) => Promise<void>;
+
 export interface DiscordBot {
   readonly client: Client;
-  /** What the gateway's interactionCreate reaches; resolves once the interaction is deferred. */
-  handleInteraction(i: Interaction): Promise<void>;
+  /**
+   * What the gateway's interactionCreate reaches; resolves once the interaction is deferred
+   * (through `ack` when given, else the REST callback) and submitted, or ignored.
+   */
+  handleInteraction(i: Interaction, ack?: DeferAck): Promise<void>;
+  /**
+   * A raw interaction payload (as the HTTP endpoint receives it) through the same path a gateway
+   * dispatch takes. Resolves true once handled, false when discord.js builds no interaction from it.
+   */
+  handleRaw(raw: { id: string }, ack: DeferAck): Promise<boolean>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,7 +73,12 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
   const client = opts.client ?? createDiscordClient(config);
   const known = new Set(DISCORD_COMMAND_NAMES);
 
-  const defer = async (i: ChatInputCommandInteraction | ButtonInteraction, deferred: Deferred) => {
+  const defer = async (
+    i: ChatInputCommandInteraction | ButtonInteraction,
+    deferred: Deferred,
+    ack: DeferAck | undefined,
+  ) => {
+    if (ack) return ack(deferred);
     // Two quick tries: an interaction not deferred within 3 s is gone.
     await withRetry(
       'defer',
@@ -82,12 +100,12 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
 
   const submit = requestSubmitter({ runner, deliver: opts.deliver, log, platform: 'discord' });
 
-  async function handleInteraction(i: Interaction): Promise<void> {
+  async function handleInteraction(i: Interaction, ack?: DeferAck): Promise<void> {
     try {
       if (i.isChatInputCommand()) {
         if (!known.has(i.commandName)) return;
         const deferred: Deferred = PUBLIC_COMMANDS.has(i.commandName) ? 'public' : 'ephemeral';
-        await defer(i, deferred);
+        await defer(i, deferred, ack);
         const req = commandToRequest(i, config.DISCORD_TA_ROLES, deferred, now());
         log.info(
           { requestId: req.id, user: i.user.id, guild: i.guildId, command: i.commandName },
@@ -97,7 +115,7 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
       } else if (i.isButton()) {
         const req = buttonToRequest(i, config.DISCORD_TA_ROLES, 'ephemeral', now());
         if (!req) return;
-        await defer(i, 'ephemeral');
+        await defer(i, 'ephemeral', ack);
         submit(req);
       }
     } catch (e) {
@@ -106,14 +124,33 @@ export function createDiscordBot(opts: DiscordBotOptions): DiscordBot {
     }
   }
 
+  // Raw payloads from the HTTP endpoint waiting for discord.js to build their interaction.
+  const viaHttp = new Map<string, { ack: DeferAck; handled: (p: Promise<void>) => void }>();
+
   client.on(Events.InteractionCreate, (i) => {
-    void handleInteraction(i);
+    const http = viaHttp.get(i.id);
+    viaHttp.delete(i.id);
+    const handled = handleInteraction(i, http?.ack);
+    http?.handled(handled);
   });
+
+  function handleRaw(raw: { id: string }, ack: DeferAck): Promise<boolean> {
+    return new Promise((resolve) => {
+      viaHttp.set(raw.id, { ack, handled: (p) => void p.then(() => resolve(true)) });
+      // The entry a gateway INTERACTION_CREATE dispatch takes: it builds the interaction and
+      // emits interactionCreate synchronously, or drops payloads it has no class for.
+      (
+        client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }
+      ).actions.InteractionCreate.handle(raw);
+      if (viaHttp.delete(raw.id)) resolve(false);
+    });
+  }
   client.on(Events.Error, (e) => log.error({ err: e.message }, 'discord client error'));
 
   return {
     client,
     handleInteraction,
+    handleRaw,
     async start() {
       if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set: the bot token is required');
       await client.login(config.DISCORD_TOKEN);

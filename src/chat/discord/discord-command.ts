@@ -1,8 +1,10 @@
 /**
- * `docker-tutor discord`: the Discord bot process (DISCORD_TOKEN), and
+ * `docker-tutor discord`: the Discord bot process (DISCORD_TOKEN; with DISCORD_PUBLIC_KEY also
+ * the HTTP interactions endpoint on PORT), and
  * `docker-tutor discord register [--guild ID]` to register its slash commands
  * (DISCORD_TOKEN, DISCORD_APPLICATION_ID; DISCORD_GUILD_ID is the default guild).
  */
+import type { Server } from 'node:http';
 import { type Config, ConfigError, readConfig } from '../../config/config.ts';
 import type { Deliver } from '../../jobs/command-job.ts';
 import { createLogger } from '../../observability/logger.ts';
@@ -11,6 +13,11 @@ import type { DeadLetters } from '../render/dead-letters.ts';
 import type { ChatLog } from '../render/log.ts';
 import { createDiscordBot } from './discord-bot.ts';
 import { createDiscordDeliver } from './discord-deliver.ts';
+import {
+  DISCORD_INTERACTIONS_PATH,
+  discordPublicKey,
+  startDiscordInteractionsServer,
+} from './discord-interactions.ts';
 import { registerDiscordCommands } from './discord-register.ts';
 import { createDiscordRest } from './discord-rest.ts';
 
@@ -83,16 +90,42 @@ export async function run(argv: string[]): Promise<number> {
     log,
   );
   const bot = createDiscordBot({ config, runner: runtime.runner, deliver: deliver!, log });
+  let endpoint: Server | undefined;
+  try {
+    if (config.DISCORD_PUBLIC_KEY) {
+      endpoint = await startDiscordInteractionsServer({
+        publicKey: discordPublicKey(config.DISCORD_PUBLIC_KEY),
+        bot,
+        log,
+        port: config.PORT,
+      });
+      log.info({ port: config.PORT, path: DISCORD_INTERACTIONS_PATH }, 'discord interactions endpoint');
+    }
+  } catch (e) {
+    process.stderr.write(
+      `docker-tutor discord: cannot serve ${DISCORD_INTERACTIONS_PATH} on PORT ${config.PORT}: ${(e as Error).message}\n`,
+    );
+    await runtime.close();
+    return 1;
+  }
+  const closeEndpoint = () =>
+    new Promise<void>((r) => {
+      if (!endpoint) return r();
+      endpoint.closeAllConnections();
+      endpoint.close(() => r());
+    });
   try {
     await bot.start();
   } catch (e) {
     process.stderr.write(`docker-tutor discord: cannot log in: ${(e as Error).message}\n`);
     await bot.stop().catch(() => undefined);
+    await closeEndpoint();
     await runtime.close();
     return 1;
   }
   const signal = await untilStopSignal();
   log.info({ signal }, 'discord bot stopping');
+  await closeEndpoint();
   await bot.stop();
   await runtime.close();
   return 0;
