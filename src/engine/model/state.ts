@@ -132,6 +132,11 @@ export interface EndpointRecord {
   emptyConfig?: boolean;
   /** A swarm task's address on this network, given by the manager's allocator when the task was made. */
   swarmIpv4?: string;
+  /**
+   * A standalone container on an attachable overlay: the ID of the network attachment task the
+   * daemon asked the manager for (named when the network cannot be removed).
+   */
+  attachmentTaskId?: string;
   /** Interface inside the container while running (`eth0`) and its kernel index. */
   ifName?: string;
   ifIndex?: number;
@@ -311,6 +316,23 @@ export interface ImageRecord {
   /** Key in the image catalog that describes its behaviour (tools, default command, ports). */
   catalog: string;
   parent: string;
+  /** Made by `docker commit`: what it keeps of the container over its parent image. */
+  commit?: CommitRecord;
+}
+
+export interface CommitRecord {
+  /** The container's full ID, its comment and author. */
+  container: string;
+  comment: string;
+  author: string;
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  env: string[] | null;
+  workingDir: string;
+  /** The files the container had written (new containers start with them). */
+  files: Record<string, string>;
+  /** The layer the commit added (64 hex). */
+  layer: string;
 }
 
 export interface SwarmRecord {
@@ -325,6 +347,17 @@ export interface SwarmRecord {
   managerToken: string;
   /** Raft index: every object change bumps it, and objects show it as `Version.Index`. */
   index: number;
+  /**
+   * `--default-addr-pool` bases and `--default-addr-pool-mask-length` (absent: 10.0.0.0/8 in /24s),
+   * the pools overlay networks without a subnet get their subnet from.
+   */
+  defaultAddrPool?: string[];
+  subnetSize?: number;
+  /**
+   * When the node sets up its ingress sandbox (and docker_gwbridge with it) on its own, a moment
+   * after init (swarm clock ms); gone once done.
+   */
+  ingressSandboxAtMs?: number;
   /** Overlay pools and VXLAN IDs are handed out serially: the allocator continues after the last. */
   lastPoolIndex: number;
   lastVxlanId: number;

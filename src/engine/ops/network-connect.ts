@@ -6,6 +6,7 @@ import { contains, parseCidr, parseIp } from '../ipam.ts';
 import type { NetworkRecord } from '../model/state.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
 import { findContainer, findNetwork } from './lookup.ts';
+import { afterSwarmConnect, afterSwarmDisconnect, beforeSwarmConnect } from './swarm.ts';
 
 export const HOST_NETWORK_CONFLICT =
   'container cannot be disconnected from host network or connected to host network';
@@ -62,11 +63,13 @@ export function networkConnect(
   const endpoint = attachEndpoint(engine, container, nw, req);
   if (container.status === 'running' || container.status === 'paused') {
     try {
+      if (nw.scope === 'swarm') beforeSwarmConnect(engine, nw);
       activateEndpoint(engine, endpoint, nw);
     } catch (e) {
       container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
       throw e;
     }
+    if (nw.scope === 'swarm') afterSwarmConnect(engine, nw, endpoint);
     // The first user-defined network starts the embedded DNS, which rewrites resolv.conf.
     if (!nw.predefined) container.embeddedDns = true;
     // The daemon appends the new address to /etc/hosts (a disconnect leaves it there).
@@ -109,4 +112,5 @@ export function networkDisconnect(
   void force;
   deactivateEndpoint(endpoint);
   container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
+  if (running) afterSwarmDisconnect(engine, container.id, nw);
 }

@@ -423,7 +423,7 @@ export function networkRemove(engine: Engine, term: string): void {
   if (active.length > 0) {
     if (nw.scope === 'swarm') {
       throw forbidden(
-        `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by task ${active[0]!.container.taskId ?? active[0]!.container.id}`,
+        `rpc error: code = FailedPrecondition desc = network ${nw.id} is in use by task ${active[0]!.container.taskId ?? active[0]!.endpoint.attachmentTaskId ?? active[0]!.container.id}`,
       );
     }
     throw forbidden(`error while removing network: network ${nw.name} id ${nw.id} has active endpoints`);

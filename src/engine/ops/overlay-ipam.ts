@@ -9,8 +9,9 @@ import type { Engine } from '../engine.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import {
   broadcastOf,
+  type Cidr,
+  canonical,
   formatIp,
-  globalPool,
   macForIpv4,
   networkOf,
   overlaps,
@@ -19,22 +20,56 @@ import {
 } from '../ipam.ts';
 import type { NetworkRecord, SandboxEndpointRecord, SwarmRecord } from '../model/state.ts';
 
-/** 10.0.0.0/8 in /24 steps: the swarm's default address pool. */
-const OVERLAY_POOLS = 65536;
+/** The swarm's default address pool and subnet size when `swarm init` names none. */
+export const DEFAULT_ADDR_POOL: readonly string[] = ['10.0.0.0/8'];
+export const DEFAULT_SUBNET_SIZE = 24;
 export const FIRST_VXLAN_ID = 4096;
 
-/** The next free overlay /24 after the last one handed out, skipping subnets in use. */
+/** The pool bases and subnet size the swarm hands overlay subnets out of. */
+export function addrPools(swarm: SwarmRecord): { bases: readonly string[]; size: number } {
+  return swarm.defaultAddrPool?.length
+    ? { bases: swarm.defaultAddrPool, size: swarm.subnetSize ?? DEFAULT_SUBNET_SIZE }
+    : { bases: DEFAULT_ADDR_POOL, size: DEFAULT_SUBNET_SIZE };
+}
+
+/**
+ * The swarm's overlay subnets in order: each base cut into subnets of the pool's size, one base
+ * after the other (ingress takes the first).
+ */
+function overlayPools(swarm: SwarmRecord): { count: number; at: (index: number) => Cidr } {
+  const { bases, size } = addrPools(swarm);
+  const parts = bases
+    .map((b) => parseCidr(b))
+    .filter((c): c is Cidr => c !== null && !c.v6 && c.prefix <= size)
+    .map((c) => ({ start: networkOf(c), count: 2 ** (size - c.prefix) }));
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const step = 1n << BigInt(32 - size);
+  return {
+    count,
+    at(index) {
+      let i = index;
+      for (const p of parts) {
+        if (i < p.count) return parseCidr(`${formatIp(p.start + BigInt(i) * step, false)}/${size}`)!;
+        i -= p.count;
+      }
+      throw new RangeError(`overlay pool ${index} out of ${count}`);
+    },
+  };
+}
+
+/** The next free overlay subnet after the last one handed out, skipping subnets in use. */
 export function nextOverlaySubnet(engine: Engine, swarm: SwarmRecord): string {
   const used = engine.state.networks
     .filter((n) => n.scope === 'swarm')
     .flatMap((n) => n.ipam.map((c) => parseCidr(c.subnet)))
     .filter((c) => c !== null);
-  for (let step = 1; step <= OVERLAY_POOLS; step++) {
-    const index = (swarm.lastPoolIndex + step) % OVERLAY_POOLS;
-    const pool = parseCidr(globalPool(index))!;
+  const pools = overlayPools(swarm);
+  for (let step = 1; step <= pools.count; step++) {
+    const index = (swarm.lastPoolIndex + step) % pools.count;
+    const pool = pools.at(index);
     if (used.some((u) => overlaps(u, pool))) continue;
     swarm.lastPoolIndex = index;
-    return globalPool(index);
+    return canonical(pool);
   }
   throw badRequest(
     'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',

@@ -17,6 +17,7 @@ import type {
 import { containerCreate, isRunning, onSettle, removeContainerRecord, startContainer } from './containers.ts';
 import { attachEndpoint } from './endpoints.ts';
 import { releaseAddress } from './overlay-ipam.ts';
+import { settleIngressSandbox } from './swarm.ts';
 
 /**
  * From a task's creation to its container running when no other lookup is under way, and the
@@ -114,6 +115,7 @@ export function settleTasks(engine: Engine): void {
   settling = true;
   try {
     const now = swarmNowMs(engine);
+    settleIngressSandbox(engine, now);
     const due = swarm.services
       .flatMap((service) => service.tasks.map((task) => ({ service, task })))
       .filter(({ task }) => task.state === 'preparing' && (task.readyAtMs ?? 0) <= now)

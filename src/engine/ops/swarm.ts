@@ -5,10 +5,15 @@
  */
 import type { Engine } from '../engine.ts';
 import { badRequest, EngineError, unavailable } from '../errors.ts';
-import { parseIp } from '../ipam.ts';
-import type { NetworkRecord, SwarmRecord } from '../model/state.ts';
+import { parseCidr, parseIp } from '../ipam.ts';
+import type { EndpointRecord, NetworkRecord, SwarmRecord } from '../model/state.ts';
 import { networkCreate, SWARM_REQUIRED } from './networks.ts';
-import { addSandboxEndpoint, FIRST_VXLAN_ID, removeSandboxEndpoint } from './overlay-ipam.ts';
+import {
+  addSandboxEndpoint,
+  DEFAULT_SUBNET_SIZE,
+  FIRST_VXLAN_ID,
+  removeSandboxEndpoint,
+} from './overlay-ipam.ts';
 
 export const NOT_IN_SWARM = 'This node is not part of a swarm';
 export const SWARM_EXISTS =
@@ -21,12 +26,22 @@ const BAD_ADVERTISE_ADDR =
   'advertise address must be a non-zero IP address or network interface (with optional port number)';
 
 export const INGRESS_SUBNET = '10.0.0.0/24';
+/**
+ * The node's agent gets its ingress attachment from the dispatcher and sets the ingress sandbox
+ * up about a second after init (recorded: docker_gwbridge still missing six commands after
+ * init; a bridge container twelve commands after init already numbered after the sandbox's
+ * interfaces).
+ */
+export const INGRESS_SANDBOX_DELAY_MS = 1000;
 export const GWBRIDGE = 'docker_gwbridge';
 
 export interface SwarmInitRequest {
   ListenAddr?: string;
   AdvertiseAddr?: string;
   ForceNewCluster?: boolean;
+  /** `--default-addr-pool` bases (CIDR) and `--default-addr-pool-mask-length`. */
+  DefaultAddrPool?: string[];
+  SubnetSize?: number;
 }
 
 /** The swarm, or the daemon's 503 for commands that need a manager. */
@@ -39,6 +54,7 @@ export function requireManager(engine: Engine): SwarmRecord {
 export function swarmInit(engine: Engine, req: SwarmInitRequest = {}): string {
   if (engine.state.swarm) throw unavailable(SWARM_EXISTS);
   const advertiseAddr = resolveAdvertiseAddr(engine, req.AdvertiseAddr ?? '');
+  const pools = validateDefaultAddrPool(req.DefaultAddrPool, req.SubnetSize);
   const now = engine.now();
   const secretBase = engine.ids.swarm25() + engine.ids.swarm25();
   const swarm: SwarmRecord = {
@@ -50,11 +66,13 @@ export function swarmInit(engine: Engine, req: SwarmInitRequest = {}): string {
     workerToken: `SWMTKN-1-${secretBase}-${engine.ids.swarm25()}`,
     managerToken: `SWMTKN-1-${secretBase}-${engine.ids.swarm25()}`,
     index: 10,
+    ...pools,
     lastPoolIndex: -1,
     lastVxlanId: FIRST_VXLAN_ID - 1,
     services: [],
     clockMs: engine.nowMs(),
     clockRealMs: engine.nowMs(),
+    ingressSandboxAtMs: engine.nowMs() + INGRESS_SANDBOX_DELAY_MS,
   };
   engine.state.swarm = swarm;
   networkCreate(engine, {
@@ -67,6 +85,31 @@ export function swarmInit(engine: Engine, req: SwarmInitRequest = {}): string {
   // The node's own ingress attachment is allocated at once (10.0.0.2), its sandbox made later.
   ingress.allocated.push(nextIngressSandboxIp(ingress));
   return swarm.nodeId;
+}
+
+/**
+ * The daemon's checks of `DefaultAddrPool` and `SubnetSize` (none without a pool: the swarm then
+ * keeps 10.0.0.0/8 in /24s whatever size was asked for).
+ */
+function validateDefaultAddrPool(
+  bases: string[] | undefined,
+  size: number | undefined,
+): Pick<SwarmRecord, 'defaultAddrPool' | 'subnetSize'> {
+  if (!bases?.length) return {};
+  const subnetSize = size || DEFAULT_SUBNET_SIZE;
+  // A /30 leaves too few addresses once the load balancers have theirs: 29 is the smallest.
+  if (subnetSize > 29) throw badRequest(`subnet size is out of range: ${subnetSize}`);
+  const out: string[] = [];
+  for (const raw of bases) {
+    const base = raw.trim();
+    const cidr = parseCidr(base);
+    if (!cidr || cidr.v6) throw badRequest(`invalid base pool ${base}: invalid CIDR address: ${base}`);
+    if (subnetSize < cidr.prefix) {
+      throw badRequest(`invalid CIDR: "${base}". Subnet size is too small for pool: ${subnetSize}`);
+    }
+    out.push(base);
+  }
+  return { defaultAddrPool: out, subnetSize };
 }
 
 function nextIngressSandboxIp(ingress: NetworkRecord): string {
@@ -136,11 +179,20 @@ export function ingressNetwork(engine: Engine): NetworkRecord | undefined {
   return engine.state.networks.find((n) => n.ingress && n.scope === 'swarm');
 }
 
+/** The node's own setup of the ingress sandbox, once its time has come (see `INGRESS_SANDBOX_DELAY_MS`). */
+export function settleIngressSandbox(engine: Engine, nowMs: number): void {
+  const swarm = engine.state.swarm;
+  if (swarm?.ingressSandboxAtMs === undefined || nowMs < swarm.ingressSandboxAtMs) return;
+  delete swarm.ingressSandboxAtMs;
+  ensureGatewayBridge(engine);
+}
+
 /**
  * docker_gwbridge, created the first time the node needs it (a container or task on an overlay,
  * or the ingress sandbox being set up), with the ingress sandbox's gateway at its .2.
  */
 export function ensureGatewayBridge(engine: Engine): NetworkRecord {
+  if (engine.state.swarm) delete engine.state.swarm.ingressSandboxAtMs;
   let gw = engine.state.networks.find((n) => n.name === GWBRIDGE);
   if (!gw) {
     networkCreate(engine, {
@@ -180,6 +232,11 @@ export function attachToSwarmNetwork(
 ): { ipv4: string; prefix: number; mac: string; gateway: string; endpointId: string } {
   const gw = ensureGatewayBridge(engine);
   ensureLoadBalancer(engine, nw);
+  const c = engine.state.containers.find((x) => x.id === containerId);
+  for (const own of c && !c.taskId ? c.endpoints : []) {
+    if (engine.state.networks.find((n) => n.id === own.networkId)?.scope === 'swarm')
+      noteAttachment(engine, own);
+  }
   const ep = addSandboxEndpoint(engine, gw, containerId, `gateway_${containerId.slice(0, 12)}`);
   return {
     ipv4: ep.ipv4,
@@ -205,6 +262,37 @@ export function detachFromSwarmNetworks(engine: Engine, containerId: string): vo
     );
     if (!inUse) removeSandboxEndpoint(nw, `lb-${nw.name}`);
   }
+}
+
+/**
+ * `network connect` of a running container to a swarm network, around its endpoint's activation:
+ * before, the node sets the network up if it does not use it yet (its kernel interfaces come
+ * first); after, the network's load balancer gets its address, as at `docker run --network`.
+ */
+export function beforeSwarmConnect(engine: Engine, nw: NetworkRecord): void {
+  prepareSwarmNetworks(engine, [nw]);
+}
+
+export function afterSwarmConnect(engine: Engine, nw: NetworkRecord, ep: EndpointRecord): void {
+  ensureLoadBalancer(engine, nw);
+  noteAttachment(engine, ep);
+}
+
+/** A standalone container's endpoint on a swarm network is a network attachment task of the manager. */
+function noteAttachment(engine: Engine, ep: EndpointRecord): void {
+  ep.attachmentTaskId ??= engine.ids.swarm25();
+}
+
+/**
+ * `network disconnect` of a running container from a swarm network: the node leaves the network
+ * (its load balancer goes) when no other running container uses it.
+ */
+export function afterSwarmDisconnect(engine: Engine, containerId: string, nw: NetworkRecord): void {
+  if (nw.scope !== 'swarm' || nw.ingress || !hasLoadBalancer(nw)) return;
+  const inUse = engine.state.containers.some(
+    (c) => c.id !== containerId && c.endpoints.some((ep) => ep.networkId === nw.id && ep.endpointId !== ''),
+  );
+  if (!inUse) removeSandboxEndpoint(nw, `lb-${nw.name}`);
 }
 
 /** Kernel interfaces the node makes for the ingress sandbox (counted on the recording dind). */

@@ -101,10 +101,9 @@ function defaultGateway(nw: NetworkRecord): string {
 
 /** The interface of the default route: non-internal networks first, then by network name. */
 export function defaultRouteIface(ifaces: Iface[]): Iface | undefined {
-  // Overlay endpoints never carry the default route: docker_gwbridge does.
-  const candidates = ifaces.some((i) => i.network.name === 'docker_gwbridge')
-    ? ifaces.filter((i) => i.network.driver !== 'overlay')
-    : ifaces;
+  // Overlay endpoints never carry the default route: docker_gwbridge does, or another network
+  // the container was on when it joined the overlay.
+  const candidates = ifaces.filter((i) => i.network.driver !== 'overlay');
   return [...candidates].sort((a, b) => {
     if (a.network.internal !== b.network.internal) return a.network.internal ? 1 : -1;
     return a.network.name < b.network.name ? -1 : a.network.name > b.network.name ? 1 : 0;

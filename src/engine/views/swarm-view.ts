@@ -6,6 +6,7 @@ import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
 import type { ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
+import { addrPools } from '../ops/overlay-ipam.ts';
 import { shownTaskState, swarmNowMs } from '../ops/service-tasks.ts';
 import { SYSTEM } from '../ops/system.ts';
 
@@ -32,8 +33,8 @@ export function swarmView(swarm: SwarmRecord): GoValue {
       ]),
     ),
     f('RootRotationInProgress', false),
-    f('DefaultAddrPool', goSlice(['10.0.0.0/8'])),
-    f('SubnetSize', 24),
+    f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
+    f('SubnetSize', addrPools(swarm).size),
     f('DataPathPort', 4789),
     f(
       'JoinTokens',

@@ -23,6 +23,8 @@ const INIT_REQUEST = T.struct('InitRequest', {
   DataPathAddr: T.string,
   ForceNewCluster: T.bool,
   Spec: T.any,
+  DefaultAddrPool: T.slice(T.string),
+  SubnetSize: { kind: 'int', name: 'uint32' },
 });
 const JOIN_REQUEST = T.struct('JoinRequest', {
   ListenAddr: T.string,

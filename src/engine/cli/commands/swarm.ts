@@ -1,5 +1,6 @@
 /** `docker swarm init|join|join-token|leave`. */
 import { unavailable } from '../../errors.ts';
+import { parseCidr } from '../../ipam.ts';
 import { requireManager, rotateJoinToken, swarmInit, swarmJoin, swarmLeave } from '../../ops/swarm.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { printDaemonError } from '../common.ts';
@@ -91,13 +92,31 @@ const init: LeafCommand = {
     { name: 'task-history-limit', type: 'int', defaultText: '5', help: 'Task history retention limit' },
   ],
   run(ctx) {
+    // pflag's ipNetSlice parses each value (comma-separated) while flags are read.
+    const pools = ctx.flags.list('default-addr-pool').flatMap((v) => v.split(','));
+    for (const pool of pools) {
+      const cidr = parseCidr(pool.trim());
+      if (!cidr || cidr.v6 !== pool.includes(':')) {
+        const value = ctx.flags.list('default-addr-pool').find((v) => v.split(',').includes(pool));
+        ctx.term.eprintln(
+          `invalid argument "${value}" for "--default-addr-pool" flag: invalid string being converted to CIDR: ${pool}\nSee '${ctx.path} --help'.`,
+        );
+        return 125;
+      }
+    }
     const availability = ctx.flags.string('availability');
     if (ctx.flags.has('availability') && !['active', 'pause', 'drain'].includes(availability.toLowerCase())) {
       ctx.term.eprintln(`invalid availability "${availability}", only active, pause and drain are supported`);
       return 1;
     }
     try {
-      const nodeId = swarmInit(ctx.engine, { AdvertiseAddr: ctx.flags.string('advertise-addr') });
+      const nodeId = swarmInit(ctx.engine, {
+        AdvertiseAddr: ctx.flags.string('advertise-addr'),
+        ...(pools.length ? { DefaultAddrPool: pools } : {}),
+        SubnetSize: ctx.flags.has('default-addr-pool-mask-length')
+          ? ctx.flags.int('default-addr-pool-mask-length')
+          : 24,
+      });
       ctx.term.out(`Swarm initialized: current node (${nodeId}) is now a manager.\n\n`);
       ctx.term.out(joinCommandText(ctx, true, false));
       ctx.term.out(
