@@ -4,8 +4,10 @@
  * handler, the real tutor and sim backend answer, and replies go through the discord.js REST
  * client to a local fake API. Valid, forged, tampered, stale and unsigned requests are covered.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { Client, GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/chat/discord/discord-bot.ts';
@@ -22,7 +24,7 @@ import { Tutor } from '../../src/core/tutor.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { silentLogger as silentLog } from '../../src/observability/logger.ts';
 import { SimBackend } from '../../src/sandbox/sim/sim-backend.ts';
-import { freePort } from '../support/servers.ts';
+import { freePort, waitFor } from '../support/servers.ts';
 import { APP_ID, commandInteraction, type FakeDiscord, startFakeDiscord } from './support/fake-discord.ts';
 
 /** The raw 32 bytes of an Ed25519 public key, hex, as Discord shows the application's key. */
@@ -188,6 +190,84 @@ describe('Discord HTTP interactions endpoint', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/elsewhere`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(endpoint)).status).toBe(405);
+  });
+});
+
+describe('docker-tutor discord with DISCORD_PUBLIC_KEY', () => {
+  const keys = generateKeyPairSync('ed25519');
+  let fake: FakeDiscord;
+  let proc: ChildProcess;
+  let port = 0;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    port = await freePort();
+    proc = spawn(resolve(import.meta.dirname, '../../bin/docker-tutor'), ['discord'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'warn',
+        DISCORD_TOKEN: 'bot-token',
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_PUBLIC_KEY: rawHex(keys.publicKey),
+        PORT: String(port),
+        METRICS_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`docker-tutor discord exited with ${proc.exitCode}`);
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      'docker-tutor discord did not start listening',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${logs.join('')}`);
+    });
+  });
+
+  afterAll(async () => {
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    await fake?.close();
+  });
+
+  it('serves the endpoint on PORT without a gateway login, and answers /docker through REST', async () => {
+    const raw = commandInteraction('docker', 'command', 'network ls', '620000000000000001');
+    const body = JSON.stringify(raw);
+    const res = await fetch(`http://127.0.0.1:${port}/discord/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signed(body, keys.privateKey) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ type: 5, data: { flags: 64 } });
+    const [edit] = await fake
+      .waitFor((r) => r.method === 'PATCH' && r.path.includes(raw.token), 1, 20_000)
+      .catch((e: Error) => {
+        throw new Error(`${e.message}\n${logs.join('')}`);
+      });
+    expect(String((edit!.body as { content: string }).content)).toMatch(
+      /^```\nNETWORK ID {5}NAME {6}DRIVER {4}SCOPE\n/,
+    );
+    expect(fake.requests.some((r) => r.path.includes('/gateway'))).toBe(false);
+    const forged = await fetch(`http://127.0.0.1:${port}/discord/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(forged.status).toBe(401);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * `docker-tutor discord`: the Discord bot process (DISCORD_TOKEN; with DISCORD_PUBLIC_KEY also
- * the HTTP interactions endpoint on PORT), and
+ * `docker-tutor discord`: the Discord bot process (DISCORD_TOKEN): the gateway client, or with
+ * DISCORD_PUBLIC_KEY the HTTP interactions endpoint on PORT instead (Discord then sends no
+ * interactions over the gateway, and replies and scheduled posts need only REST), and
  * `docker-tutor discord register [--guild ID]` to register its slash commands
  * (DISCORD_TOKEN, DISCORD_APPLICATION_ID; DISCORD_GUILD_ID is the default guild).
  */
@@ -115,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
       endpoint.close(() => r());
     });
   try {
-    await bot.start();
+    // With the endpoint, Discord sends no interactions over the gateway: no need to log in.
+    if (!endpoint) await bot.start();
   } catch (e) {
     process.stderr.write(`docker-tutor discord: cannot log in: ${(e as Error).message}\n`);
     await bot.stop().catch(() => undefined);
