@@ -29,6 +29,8 @@ interface CurlOptions {
   /** `-d` given (as opposed to none at all: an empty `-d ''` still makes a POST). */
   hasData: boolean;
   output: string | null;
+  /** `-D FILE`: the response headers written there (`-` is stdout). */
+  dumpHeader: string | null;
   writeOut: string | null;
   fail: boolean;
   verbose: boolean;
@@ -53,6 +55,8 @@ const WITH_ARG: Record<string, string> = {
   '--data-urlencode': 'data-urlencode',
   '-o': 'output',
   '--output': 'output',
+  '-D': 'dump-header',
+  '--dump-header': 'dump-header',
   '-w': 'write-out',
   '--write-out': 'write-out',
   '--unix-socket': 'unix-socket',
@@ -116,6 +120,7 @@ function parseArgs(argv: string[], engine: Engine, term: Terminal): CurlOptions 
     data: [],
     hasData: false,
     output: null,
+    dumpHeader: null,
     writeOut: null,
     fail: false,
     verbose: false,
@@ -153,6 +158,9 @@ function parseArgs(argv: string[], engine: Engine, term: Terminal): CurlOptions 
         break;
       case 'output':
         o.output = value;
+        break;
+      case 'dump-header':
+        o.dumpHeader = value;
         break;
       case 'write-out':
         o.writeOut = value;
@@ -437,6 +445,9 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
   }
 
   const failed = o.fail && res.status >= 400;
+  // Headers are dumped as they arrive, before any body.
+  if (o.dumpHeader === '-') term.out(headerBlock);
+  else if (o.dumpHeader !== null && o.dumpHeader !== '/dev/null') engine.state.files[o.dumpHeader] = headerBlock;
   let shown = '';
   if ((o.include || o.head) && !failed) shown += headerBlock;
   if (!o.head && !failed && method !== 'HEAD') shown += bodyBytes.toString('utf8');

@@ -17,40 +17,67 @@ const lines = (text: string): string[] => {
 };
 const joinLines = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
 
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  xdigit: '0-9A-Fa-f',
+  cntrl: '\\x00-\\x1f\\x7f',
+  print: ' -~',
+  graph: '!-~',
+};
+
+/**
+ * A POSIX bracket expression starting at `re[start]` (`[`) as a JavaScript class, and the index
+ * of its closing `]`; null when it never closes. A `]` first (after an optional `^`) is literal,
+ * backslashes are literal, and `[:class:]` names a class.
+ */
+function posixBracket(re: string, start: number): { js: string; end: number } | null {
+  let i = start + 1;
+  let js = '[';
+  if (re[i] === '^') {
+    js += '^';
+    i++;
+  }
+  let first = true;
+  for (; i < re.length; i++) {
+    const c = re[i]!;
+    if (c === ']' && !first) return { js: `${js}]`, end: i };
+    first = false;
+    if (c === '[' && (re[i + 1] === ':' || re[i + 1] === '.' || re[i + 1] === '=')) {
+      const kind = re[i + 1]!;
+      const close = re.indexOf(`${kind}]`, i + 2);
+      if (close >= 0) {
+        const name = re.slice(i + 2, close);
+        if (kind === ':') js += POSIX_CLASSES[name] ?? '';
+        else js += name.replace(/[\\\][^-]/g, '\\$&');
+        i = close + 1;
+        continue;
+      }
+    }
+    js += c === '\\' || c === ']' || c === '[' || c === '^' ? `\\${c}` : c;
+  }
+  return null;
+}
+
 /** A POSIX basic (or extended) regular expression as a JavaScript one. */
 export function posixRegex(re: string, extended: boolean, flags = ''): RegExp {
   let out = '';
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
     if (c === '[') {
-      // Bracket expressions pass through, with POSIX classes translated.
-      const end = re.indexOf(
-        ']',
-        re[i + 1] === ']' ? i + 2 : re[i + 1] === '^' && re[i + 2] === ']' ? i + 3 : i + 1,
-      );
-      if (end < 0) {
+      const bracket = posixBracket(re, i);
+      if (bracket === null) {
         out += '\\[';
         continue;
       }
-      let body = re.slice(i + 1, end);
-      let close = end;
-      while (body.includes('[:') && !body.includes(':]')) {
-        close = re.indexOf(']', close + 1);
-        if (close < 0) break;
-        body = re.slice(i + 1, close);
-      }
-      body = body
-        .replace(/\[:alpha:\]/g, 'A-Za-z')
-        .replace(/\[:digit:\]/g, '0-9')
-        .replace(/\[:alnum:\]/g, 'A-Za-z0-9')
-        .replace(/\[:upper:\]/g, 'A-Z')
-        .replace(/\[:lower:\]/g, 'a-z')
-        .replace(/\[:space:\]/g, ' \\t\\n\\r\\f\\v')
-        .replace(/\[:blank:\]/g, ' \\t')
-        .replace(/\[:punct:\]/g, '!-\\/:-@\\[-`{-~')
-        .replace(/\\/g, '\\\\');
-      out += `[${body}]`;
-      i = close;
+      out += bracket.js;
+      i = bracket.end;
       continue;
     }
     if (c === '\\' && i + 1 < re.length) {
@@ -175,18 +202,20 @@ const printf: HostProgram = (_e, argv, term) => {
   }
   const args = argv.slice(2);
   let i = 0;
+  // Escapes belong to the format only: an argument's backslashes are printed as they are.
   const once = () =>
-    fmt
-      .replace(/%(-?\d*)([sdc%])/g, (_m, width: string, conv: string) => {
-        if (conv === '%') return '%';
-        let v = args[i++] ?? '';
-        if (conv === 'd') v = String(Number.parseInt(v, 10) || 0);
-        const w = Number(width.replace('-', '')) || 0;
-        return width.startsWith('-') ? v.padEnd(w) : v.padStart(w);
-      })
-      .replace(/\\n/g, '\n')
-      .replace(/\\t/g, '\t')
-      .replace(/\\\\/g, '\\');
+    fmt.replace(/%(-?\d*)([sdc%])|\\(0[0-7]{0,3}|[0-7]{1,3}|.)/gs, (_m, width, conv, esc) => {
+      if (esc !== undefined) {
+        if (/^[0-7]/.test(esc)) return String.fromCharCode(Number.parseInt(esc, 8));
+        return TR_ESCAPES[esc] ?? (esc === '"' ? '"' : `\\${esc}`);
+      }
+      if (conv === '%') return '%';
+      let v = args[i++] ?? '';
+      if (conv === 'd') v = String(Number.parseInt(v, 10) || 0);
+      if (conv === 'c') v = v.slice(0, 1);
+      const w = Number(String(width).replace('-', '')) || 0;
+      return String(width).startsWith('-') ? v.padEnd(w) : v.padStart(w);
+    });
   let out = once();
   while (i > 0 && i < args.length) out += once();
   term.out(out);
@@ -419,22 +448,61 @@ const cut: HostProgram = (engine, argv, term, io) => {
   return r.ok ? 0 : 1;
 };
 
+const TR_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+};
+const TR_CLASSES: Record<string, string> = {
+  upper: 'A-Z',
+  lower: 'a-z',
+  digit: '0-9',
+  space: ' \t\n\r\f\v',
+  blank: ' \t',
+  alpha: 'A-Za-z',
+  alnum: 'A-Za-z0-9',
+  punct: '!-/:-@[-`{-~',
+  xdigit: '0-9A-Fa-f',
+};
+
+/** A tr set: backslash escapes (`\r`, `\n`, octal `\NNN`), `[:class:]` and `a-z` ranges. */
 function trSet(spec: string): string[] {
-  const s = spec
-    .replace(/\[:upper:\]/g, 'A-Z')
-    .replace(/\[:lower:\]/g, 'a-z')
-    .replace(/\[:digit:\]/g, '0-9')
-    .replace(/\[:space:\]/g, ' \t\n\r\f\v')
-    .replace(/\[:alpha:\]/g, 'A-Za-z')
-    .replace(/\[:alnum:\]/g, 'A-Za-z0-9')
-    .replace(/\\n/g, '\n')
-    .replace(/\\t/g, '\t');
+  // First the characters, each escaped one kept literal so it never starts a range by mistake.
+  const chars: Array<{ c: string; lit: boolean }> = [];
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i]!;
+    if (c === '\\' && i + 1 < spec.length) {
+      const oct = /^[0-7]{1,3}/.exec(spec.slice(i + 1));
+      if (oct) {
+        chars.push({ c: String.fromCharCode(Number.parseInt(oct[0], 8)), lit: true });
+        i += oct[0].length;
+      } else {
+        const n = spec[++i]!;
+        chars.push({ c: TR_ESCAPES[n] ?? n, lit: true });
+      }
+      continue;
+    }
+    const cls = /^\[:([a-z]+):\]/.exec(spec.slice(i));
+    if (cls && TR_CLASSES[cls[1]!] !== undefined) {
+      for (const x of trSet(TR_CLASSES[cls[1]!]!)) chars.push({ c: x, lit: true });
+      i += cls[0].length - 1;
+      continue;
+    }
+    chars.push({ c, lit: false });
+  }
   const out: string[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i + 1] === '-' && i + 2 < s.length) {
-      for (let x = s.charCodeAt(i); x <= s.charCodeAt(i + 2); x++) out.push(String.fromCharCode(x));
+  for (let i = 0; i < chars.length; i++) {
+    const dash = chars[i + 1];
+    const end = chars[i + 2];
+    if (dash && !dash.lit && dash.c === '-' && end) {
+      for (let x = chars[i]!.c.charCodeAt(0); x <= end.c.charCodeAt(0); x++) out.push(String.fromCharCode(x));
       i += 2;
-    } else out.push(s[i]!);
+    } else out.push(chars[i]!.c);
   }
   return out;
 }

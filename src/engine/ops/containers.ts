@@ -228,6 +228,8 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
     endpoints: [],
     boundPorts: {},
     logs: [],
+    // A committed image brings the files its container had written.
+    ...(image.commit ? { files: { ...image.commit.files } } : {}),
     ...(req.MacAddress ? { macAddress: req.MacAddress } : {}),
     ...(req.StopSignal ? { stopSignal: req.StopSignal } : {}),
   };

@@ -8,7 +8,7 @@ import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
 import { CATALOG, type CatalogImage, catalogFor, catalogImage } from '../images/catalog.ts';
-import type { ImageRecord } from '../model/state.ts';
+import type { ContainerRecord, ImageRecord } from '../model/state.ts';
 
 export interface ImageRef {
   /** `alpine`, `myrepo/app`, `registry:5000/x` (familiar form, no `docker.io/library/`). */
@@ -125,8 +125,67 @@ function normalizedForError(term: string): string {
   }
 }
 
+/** What an image runs and holds: its catalog entry, with a committed image's own config over it. */
 export function imageCatalog(img: ImageRecord): CatalogImage {
-  return catalogFor(img.catalog);
+  const cat = catalogFor(img.catalog);
+  const c = img.commit;
+  if (!c) return cat;
+  return { ...cat, cmd: c.cmd, entrypoint: c.entrypoint, env: c.env, workingDir: c.workingDir };
+}
+
+/** Files Docker mounts into a container rather than keeping in its layer: commit leaves them out. */
+const MOUNTED_FILES = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+
+export interface CommitOptions {
+  repo: string;
+  tag: string;
+  comment: string;
+  author: string;
+}
+
+/**
+ * `POST /commit`: a new image from a container, its config and the files it wrote over its
+ * image's. Tagged `repo:tag` (tag defaults to latest) when a repo is given, else dangling.
+ */
+export function commitContainer(engine: Engine, c: ContainerRecord, opts: CommitOptions): ImageRecord {
+  const parent = localImages(engine).find((i) => i.id === c.imageId);
+  let name = '';
+  if (opts.repo !== '') {
+    let ref: ImageRef;
+    try {
+      ref = parseReference(opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    name = familiar(ref);
+  }
+  const files: Record<string, string> = { ...(parent?.commit?.files ?? {}) };
+  for (const [path, content] of Object.entries(c.files ?? {}))
+    if (!MOUNTED_FILES.has(path)) files[path] = content;
+  const written = Object.values(files).reduce((n, text) => n + Buffer.byteLength(text), 0);
+  const image: ImageRecord = {
+    id: `sha256:${engine.ids.hex64()}`,
+    repoTags: [],
+    repoDigests: [],
+    created: engine.now(),
+    size: (parent?.size ?? 0) + written,
+    catalog: parent?.catalog ?? 'alpine',
+    parent: parent?.id ?? '',
+    commit: {
+      container: c.id,
+      comment: opts.comment,
+      author: opts.author,
+      cmd: c.cmd ? [...c.cmd] : null,
+      entrypoint: c.entrypoint ? [...c.entrypoint] : null,
+      env: [...c.env],
+      workingDir: c.workingDir,
+      files,
+      layer: engine.ids.hex64(),
+    },
+  };
+  localImages(engine).push(image);
+  if (name) addTag(engine, image, name);
+  return image;
 }
 
 /** The registry's answer for a reference: the catalog image, or Docker Hub's denial. */
@@ -282,6 +341,11 @@ function deleteImage(engine: Engine, img: ImageRecord): string[] {
   for (const d of img.repoDigests) out.push(`Untagged: ${d}`);
   engine.state.images = engine.state.images.filter((i) => i !== img);
   out.push(`Deleted: ${img.id}`);
+  if (img.commit) {
+    // Only the committed layer is the image's own; its parent's stay with the parent.
+    out.push(`Deleted: sha256:${img.commit.layer}`);
+    return out;
+  }
   const cat = imageCatalog(img);
   for (const l of cat.layers) out.push(`Deleted: sha256:${l}${img.id.slice(19, 71)}`);
   return out;

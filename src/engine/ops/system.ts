@@ -3,6 +3,7 @@
  * Engine the oracle recordings were made with (Debian's 20.10.24+dfsg1, API 1.41, minimum 1.12).
  */
 import type { Engine } from '../engine.ts';
+import type { ContainerRecord, ImageRecord } from '../model/state.ts';
 
 /** Fixed facts of the simulated daemon and host. */
 export const SYSTEM = {
@@ -46,4 +47,26 @@ export function containerCounts(engine: Engine): ContainerCounts {
 /** `docker swarm` state as `GET /info` reports it. */
 export function localNodeState(engine: Engine): 'inactive' | 'active' {
   return engine.state.swarm ? 'active' : 'inactive';
+}
+
+/** What `GET /system/df` and `docker system df` count. */
+export interface DiskUsage {
+  /** Bytes of all image layers (shared ones once). */
+  layersSize: number;
+  images: Array<{ image: ImageRecord; containers: number }>;
+  /** Containers with the bytes they wrote (the simulator's file contents). */
+  containers: Array<{ container: ContainerRecord; sizeRw: number }>;
+}
+
+export function diskUsage(engine: Engine): DiskUsage {
+  const { images, containers } = engine.state;
+  const users = (img: ImageRecord) => containers.filter((c) => c.imageId === img.id).length;
+  return {
+    layersSize: images.reduce((n, i) => n + i.size, 0),
+    images: images.map((image) => ({ image, containers: users(image) })),
+    containers: containers.map((container) => ({
+      container,
+      sizeRw: Object.values(container.files ?? {}).reduce((n, t) => n + Buffer.byteLength(t), 0),
+    })),
+  };
 }

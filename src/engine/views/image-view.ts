@@ -4,7 +4,42 @@ import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct } from '.
 import type { ImageRecord } from '../model/state.ts';
 import { imageCatalog } from '../ops/images.ts';
 
+/** The zero `container.Config`: what `docker import` leaves as an image's ContainerConfig. */
+function emptyConfig(): GoValue {
+  return goPtr(
+    goStruct('container.Config', [
+      f('Hostname', ''),
+      f('Domainname', ''),
+      f('User', ''),
+      f('AttachStdin', false),
+      f('AttachStdout', false),
+      f('AttachStderr', false),
+      f('ExposedPorts', goMap(null), { omitempty: true }),
+      f('Tty', false),
+      f('OpenStdin', false),
+      f('StdinOnce', false),
+      f('Env', goSlice([], true)),
+      f('Cmd', goSlice([], true)),
+      f('Image', ''),
+      f('Volumes', goMap(null)),
+      f('WorkingDir', ''),
+      f('Entrypoint', goSlice([], true)),
+      f('OnBuild', goSlice([], true)),
+      f('Labels', goStringMap(null)),
+    ]),
+  );
+}
+
+/**
+ * The sandbox's own alpine (no build time in the catalog) was made by `docker import` from the
+ * course's busybox userland, so it carries import's comment and an empty ContainerConfig.
+ */
+function isImported(img: ImageRecord): boolean {
+  return !img.commit && imageCatalog(img).created === null;
+}
+
 function imageConfig(img: ImageRecord, forContainer: boolean): GoValue {
+  if (forContainer && isImported(img)) return emptyConfig();
   const cat = imageCatalog(img);
   const exposed: Record<string, GoValue> = {};
   for (const p of cat.exposedPorts) exposed[p] = goStruct('struct {}', []);
@@ -32,17 +67,23 @@ function imageConfig(img: ImageRecord, forContainer: boolean): GoValue {
   );
 }
 
+/** Layer diff IDs: the catalog image's, then each commit's own. */
+function imageLayers(img: ImageRecord): string[] {
+  const cat = imageCatalog(img);
+  const base = cat.layers.map((l) => `sha256:${l}${cat.id.slice(19, 71)}`);
+  return img.commit ? [...base, `sha256:${img.commit.layer}`] : base;
+}
+
 export function imageView(engine: Engine, img: ImageRecord): GoValue {
   void engine;
-  const cat = imageCatalog(img);
   return goStruct('types.ImageInspect', [
     f('ID', img.id, { json: 'Id' }),
     f('RepoTags', goSlice(img.repoTags)),
     f('RepoDigests', goSlice(img.repoDigests)),
     f('Parent', img.parent),
-    f('Comment', ''),
+    f('Comment', img.commit ? img.commit.comment : isImported(img) ? 'Imported from -' : ''),
     f('Created', img.created),
-    f('Container', ''),
+    f('Container', img.commit?.container ?? ''),
     f('ContainerConfig', imageConfig(img, true)),
     f('DockerVersion', '20.10.24+dfsg1'),
     f('Author', ''),
@@ -52,13 +93,7 @@ export function imageView(engine: Engine, img: ImageRecord): GoValue {
     f('Size', img.size),
     f('VirtualSize', img.size),
     f('GraphDriver', goStruct('types.GraphDriverData', [f('Data', goStringMap(null)), f('Name', 'vfs')])),
-    f(
-      'RootFS',
-      goStruct('types.RootFS', [
-        f('Type', 'layers'),
-        f('Layers', goSlice(cat.layers.map((l) => `sha256:${l}${img.id.slice(19, 71)}`))),
-      ]),
-    ),
+    f('RootFS', goStruct('types.RootFS', [f('Type', 'layers'), f('Layers', goSlice(imageLayers(img)))])),
     f('Metadata', goStruct('types.ImageMetadata', [f('LastTagTime', '0001-01-01T00:00:00Z')])),
   ]);
 }

@@ -56,3 +56,17 @@ describe('sandbox host shell', () => {
     );
   });
 });
+
+describe('host grep brackets (POSIX)', () => {
+  it('takes a ] first in a bracket expression, after ^ too, as a literal', async () => {
+    const e = new Engine({ seed: 1 });
+    const grep = async (pattern: string, text: string) =>
+      (await run(e, `printf '%s\\n' '${text}' | grep -o '${pattern}'`)).stdout;
+    expect(await grep('"RepoTags":\\[[^]]*\\]', '{"RepoTags":["alpine:latest"],"Size":1}')).toBe(
+      '"RepoTags":["alpine:latest"]\n',
+    );
+    expect(await grep('[]a]*', ']a]b')).toBe(']a]\n');
+    expect(await grep('[[:digit:]][[:digit:]]*', 'ab123c')).toBe('123\n');
+  });
+});
+

@@ -20,6 +20,7 @@ import {
   isRunning,
   settleContainers,
 } from '../../ops/containers.ts';
+import { commitContainer } from '../../ops/images.ts';
 import { containerSummary } from '../../views/container-summary.ts';
 import { containerView } from '../../views/container-view.ts';
 import { ApiError } from '../errors.ts';
@@ -291,6 +292,25 @@ export const containerRoutes: Route[] = [
         for (const chunk of chunks) write(chunk);
       },
     });
+  }),
+  post('/commit', ({ engine, req }) => {
+    // An empty body is fine; a config in it goes over the container's.
+    const body = readJson<ContainerCreateRequest | null>(req, CONTAINER_CREATE, () => null, 500);
+    const cfg = body ? strSlices(body) : null;
+    const c = getContainer(engine, req.query.get('container') ?? '');
+    const image = commitContainer(engine, c, {
+      repo: req.query.get('repo') ?? '',
+      tag: req.query.get('tag') ?? '',
+      comment: req.query.get('comment') ?? '',
+      author: req.query.get('author') ?? '',
+    });
+    if (cfg && image.commit) {
+      if (cfg.Cmd?.length) image.commit.cmd = [...cfg.Cmd];
+      if (cfg.Entrypoint?.length) image.commit.entrypoint = [...cfg.Entrypoint];
+      if (cfg.Env?.length) image.commit.env = [...cfg.Env];
+      if (cfg.WorkingDir) image.commit.workingDir = cfg.WorkingDir;
+    }
+    return jsonResponse(201, { Id: image.id });
   }),
   post('/containers/prune', ({ engine, req }) => {
     parseFiltersParam(req);

@@ -93,6 +93,10 @@ export const imageRoutes: Route[] = [
     let target = repo;
     try {
       const parsed = parseReference(repo);
+      // `reference.WithTag` checks the tag on its own, before the joined reference is parsed.
+      if (tag !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+        throw new ApiError(500, 'invalid tag format');
+      }
       if (tag !== '') target = `${parsed.repo}:${tag}`;
       parseReference(target);
     } catch (e) {

@@ -1,9 +1,19 @@
 /** `/_ping`, `/events`, `/volumes`, `/plugins`: the daemon's own endpoints. */
 
+import { diskUsage } from '../../ops/system.ts';
+import { containerSummary } from '../../views/container-summary.ts';
+import { imageSummary } from '../../views/image-summary.ts';
 import { infoView, versionView } from '../../views/system-view.ts';
 import { parseFiltersParam } from '../filters.ts';
 import type { ApiResponse } from '../http.ts';
-import { API_VERSION, goJsonResponse, jsonResponse, SERVER_HEADER, streamResponse } from '../respond.ts';
+import {
+  API_VERSION,
+  emptyResponse,
+  goJsonResponse,
+  jsonResponse,
+  SERVER_HEADER,
+  streamResponse,
+} from '../respond.ts';
 import { get, head, type Route } from '../route.ts';
 
 /** `/_ping` sets its headers itself, with no-cache, and lets Go add the text Content-Type. */
@@ -49,4 +59,24 @@ export const systemRoutes: Route[] = [
     return jsonResponse(200, { Volumes: [], Warnings: null });
   }),
   get('/plugins', () => jsonResponse(200, [])),
+  get('/system/df', ({ engine }) => {
+    const du = diskUsage(engine);
+    return jsonResponse(200, {
+      LayersSize: du.layersSize,
+      Images: du.images.map(({ image, containers }) => ({
+        ...imageSummary(image),
+        Containers: containers,
+        SharedSize: 0,
+      })),
+      Containers: du.containers.map(({ container, sizeRw }) => ({
+        ...containerSummary(engine, container),
+        SizeRw: sizeRw,
+        SizeRootFs: sizeRw + (engine.state.images.find((i) => i.id === container.imageId)?.size ?? 0),
+      })),
+      Volumes: [],
+      BuildCache: [],
+    });
+  }),
+  // The daemon answers OPTIONS on every path (CORS preflight) with an empty 200.
+  { method: 'OPTIONS', path: '/{anyroute:.*}', handler: () => emptyResponse(200) },
 ];

@@ -1,20 +1,50 @@
 /** `docker system info|df`. */
+
+import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
+import { f, type GoValue, goPtr, goSlice, goStruct } from '../../go/values.ts';
+import { diskUsage } from '../../ops/system.ts';
+import { humanSize } from '../../views/human-units.ts';
 import type { LeafCommand } from '../command.ts';
 import { registerCommand } from '../docker.ts';
-import { tabwrite } from '../format/tabwriter.ts';
+import { formatList, type ListFormat } from '../format/list-format.ts';
+import { ExitError } from '../terminal.ts';
 import { infoCommand } from './info.ts';
 
-/** Go's `units.HumanSize`: decimal units, 3 significant digits. */
-function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(3))}${units[i]}`;
+/** One row of `docker system df`: the CLI's per-kind context (`*formatter.diskUsageImagesContext`...). */
+interface DfRow {
+  context: string;
+  type: string;
+  total: number;
+  active: number;
+  size: number;
+  reclaimable: number;
 }
+
+/** `Reclaimable`: the size, with its share of the total when there is any. */
+function reclaimableText(reclaimable: number, total: number): string {
+  const size = humanSize(reclaimable);
+  return total > 0 ? `${size} (${Math.trunc((reclaimable * 100) / total)}%)` : size;
+}
+
+const dfFormat: ListFormat<DfRow> = {
+  defaultFormat: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
+  headers: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },
+  context: (row) =>
+    goPtr(
+      goStruct(`formatter.${row.context}`, [
+        f('Type', row.type),
+        f('TotalCount', String(row.total)),
+        f('Active', String(row.active)),
+        f('Size', humanSize(row.size)),
+        f(
+          'Reclaimable',
+          row.context === 'diskUsageImagesContext'
+            ? reclaimableText(row.reclaimable, row.size)
+            : humanSize(row.reclaimable),
+        ),
+      ]),
+    ),
+};
 
 const df: LeafCommand = {
   name: 'df',
@@ -26,20 +56,65 @@ const df: LeafCommand = {
     { name: 'verbose', short: 'v', type: 'bool', help: 'Show detailed information on space usage' },
   ],
   run(ctx) {
-    const { images, containers } = ctx.engine.state;
-    const usedImages = new Set(containers.map((c) => c.imageId));
-    const total = images.reduce((n, i) => n + i.size, 0);
-    const reclaimable = images.filter((i) => !usedImages.has(i.id)).reduce((n, i) => n + i.size, 0);
-    const pct = total > 0 ? ` (${Math.trunc((reclaimable * 100) / total)}%)` : '';
-    const active = containers.filter((c) => c.status === 'running').length;
-    const rows = [
-      'TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE',
-      `Images\t${images.length}\t${images.filter((i) => usedImages.has(i.id)).length}\t${humanSize(total)}\t${humanSize(reclaimable)}${pct}`,
-      `Containers\t${containers.length}\t${active}\t0B\t0B`,
-      'Local Volumes\t0\t0\t0B\t0B',
-      'Build Cache\t0\t0\t0B\t0B',
+    const du = diskUsage(ctx.engine);
+    const format = ctx.flags.string('format');
+    if (ctx.flags.bool('verbose') && format !== '') {
+      // Verbose output runs the template once over the whole usage, and says so on failure.
+      const whole: GoValue = goPtr(
+        goStruct('formatter.diskUsageContext', [
+          f('Images', goSlice([])),
+          f('Containers', goSlice([])),
+          f('Volumes', goSlice([])),
+          f('BuildCache', goSlice([])),
+        ]),
+      );
+      try {
+        ctx.term.out(parseTemplate(format, dockerTemplateFuncs).execute(whole));
+      } catch (e) {
+        if (e instanceof TemplateError) throw new ExitError(1, e.message);
+        throw e;
+      }
+      return 0;
+    }
+    const usedImages = du.images.filter((i) => i.containers > 0);
+    const running = du.containers.filter(
+      ({ container }) => container.status === 'running' || container.status === 'paused',
+    );
+    const rows: DfRow[] = [
+      {
+        context: 'diskUsageImagesContext',
+        type: 'Images',
+        total: du.images.length,
+        active: usedImages.length,
+        size: du.layersSize,
+        reclaimable: du.images.filter((i) => i.containers === 0).reduce((n, i) => n + i.image.size, 0),
+      },
+      {
+        context: 'diskUsageContainersContext',
+        type: 'Containers',
+        total: du.containers.length,
+        active: running.length,
+        size: 0,
+        reclaimable: 0,
+      },
+      {
+        context: 'diskUsageVolumesContext',
+        type: 'Local Volumes',
+        total: 0,
+        active: 0,
+        size: 0,
+        reclaimable: 0,
+      },
+      {
+        context: 'diskUsageBuilderContext',
+        type: 'Build Cache',
+        total: 0,
+        active: 0,
+        size: 0,
+        reclaimable: 0,
+      },
     ];
-    ctx.term.out(tabwrite(`${rows.join('\n')}\n`));
+    ctx.term.out(formatList(dfFormat, rows, format));
     return 0;
   },
 };
