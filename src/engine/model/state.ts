@@ -386,6 +386,18 @@ export interface SwarmRecord {
   fadingServices?: Array<{ name: string; vips: Array<{ networkId: string; addr: string }>; untilMs: number }>;
 }
 
+/** The parts of a service's spec an update can change, as kept for `PreviousSpec`. */
+export interface ServiceSpecRecord {
+  image: string;
+  args: string[];
+  env: string[];
+  replicas: number;
+  labels: Record<string, string>;
+  networks: Array<{ target: string; aliases: string[] }>;
+  ports: Array<{ protocol: string; targetPort: number; publishedPort: number; publishMode: string }>;
+  endpointMode?: 'vip' | 'dnsrr';
+}
+
 export interface ServiceRecord {
   id: string;
   name: string;
@@ -404,8 +416,15 @@ export interface ServiceRecord {
   updated?: string;
   /** Virtual IPs by network ID (`10.0.1.2/24`). */
   vips?: Array<{ networkId: string; addr: string }>;
-  /** Replicas before the last update, for PreviousSpec. */
-  previousReplicas?: number;
+  /** `EndpointSpec.Mode`: `vip` (absent) or `dnsrr` (no virtual IPs: the name answers with the tasks). */
+  endpointMode?: 'vip' | 'dnsrr';
+  /** The spec before the last update (`PreviousSpec`). */
+  previousSpec?: ServiceSpecRecord;
+  /**
+   * A rolling update under way: the slots still to replace, one at a time, and when the next
+   * one starts (swarm clock ms).
+   */
+  rollout?: { slots: number[]; nextAtMs: number };
   /** A rolling update of the task template (not a scale): when it started and when it is done (swarm clock ms). */
   updateStatus?: { startedAtMs: number; completesAtMs: number };
 }
@@ -416,8 +435,15 @@ export interface TaskRecord {
   slot: number;
   /** The container running the task, once one exists. */
   containerId: string;
-  /** `preparing` (image lookup), `running`, `shutdown`. */
+  /** `preparing` (image lookup), `running`, `shutdown`, `failed`. */
   state: string;
+  /**
+   * A task replaced by a rolling update whose container is still stopping: when it is stopped
+   * (swarm clock ms); its successor waits `Ready` until then.
+   */
+  stopAtMs?: number;
+  /** The task this one replaces in its slot, while that one is stopping. */
+  replacesTaskId?: string;
   /** While preparing: when the task's container starts (clock ms). */
   readyAtMs?: number;
   /** Queued behind two other lookups, the task shows `Assigned` until its own lookup starts. */

@@ -3,28 +3,32 @@
  * aliases) resolves to its virtual IP there, `tasks.<service>` to the addresses of its running
  * task containers there.
  */
-import type { EngineState } from '../model/state.ts';
+import type { EngineState, ServiceRecord } from '../model/state.ts';
+
+/** Addresses of the service's running task containers on the network, or null when none runs. */
+function taskAddresses(state: EngineState, s: ServiceRecord, networkId: string): string[] | null {
+  const ids = new Set(s.tasks.map((t) => t.containerId).filter((id) => id !== ''));
+  const ips = state.containers
+    .filter((c) => ids.has(c.id) && c.status === 'running')
+    .flatMap((c) => c.endpoints.filter((ep) => ep.networkId === networkId && ep.ipv4).map((ep) => ep.ipv4));
+  return ips.length ? ips : null;
+}
 
 /** The addresses `name` has on network `networkId` through the swarm, or null when it is no swarm name. */
 export function serviceDnsLookup(state: EngineState, networkId: string, name: string): string[] | null {
   const services = state.swarm?.services ?? [];
   const lower = name.toLowerCase();
   for (const s of services) {
+    const attached = s.networks.find((n) => n.target === networkId);
     const vip = s.vips?.find((v) => v.networkId === networkId);
-    if (!vip) continue;
-    const aliases = s.networks.find((n) => n.target === networkId)?.aliases ?? [];
+    if (!vip && !(s.endpointMode === 'dnsrr' && attached)) continue;
+    const aliases = attached?.aliases ?? [];
     if (s.name.toLowerCase() === lower || aliases.some((a) => a.toLowerCase() === lower)) {
+      // dnsrr: no virtual IP, the name answers with the tasks themselves.
+      if (!vip) return taskAddresses(state, s, networkId);
       return [vip.addr.split('/')[0]!];
     }
-    if (lower === `tasks.${s.name.toLowerCase()}`) {
-      const ids = new Set(s.tasks.map((t) => t.containerId).filter((id) => id !== ''));
-      const ips = state.containers
-        .filter((c) => ids.has(c.id) && c.status === 'running')
-        .flatMap((c) =>
-          c.endpoints.filter((ep) => ep.networkId === networkId && ep.ipv4).map((ep) => ep.ipv4),
-        );
-      return ips.length ? ips : null;
-    }
+    if (lower === `tasks.${s.name.toLowerCase()}`) return taskAddresses(state, s, networkId);
   }
   // A removed service's name answers until the node has cleaned up after its tasks.
   for (const s of state.swarm?.fadingServices ?? []) {

@@ -14,6 +14,7 @@ import type {
   SwarmRecord,
   TaskRecord,
 } from '../model/state.ts';
+import { exitedContainer } from '../tools/main-process.ts';
 import { containerCreate, isRunning, onSettle, removeContainerRecord, startContainer } from './containers.ts';
 import { attachEndpoint } from './endpoints.ts';
 import { releaseAddress } from './overlay-ipam.ts';
@@ -70,8 +71,8 @@ export function scheduleTask(
   swarm: SwarmRecord,
   task: TaskRecord,
   setsUpOverlay: boolean,
+  now = swarmNowMs(engine),
 ): void {
-  const now = swarmNowMs(engine);
   const last = swarm.lastTaskReadyAtMs;
   let ready = now + FIRST_LOOKUP_MS + (setsUpOverlay ? OVERLAY_SETUP_MS : 0);
   let pos = 1;
@@ -106,9 +107,45 @@ export function shownTaskState(task: TaskRecord, nowMs: number): { state: string
   return { state: task.state, sinceMs: Date.parse(task.updated ?? task.created) };
 }
 
+/** Something the swarm does at a set time (a rolling update's next step), found by a source. */
+export interface SwarmEvent {
+  atMs: number;
+  run: () => void;
+}
+type SwarmEventSource = (engine: Engine) => SwarmEvent | null;
+const eventSources: SwarmEventSource[] = [];
+
+/** Registers a source of timed swarm events (services.ts: rolling update steps). */
+export function onSwarmEvent(source: SwarmEventSource): void {
+  if (!eventSources.includes(source)) eventSources.push(source);
+}
+
+/** The tasks' own events: a container starting, or stopping for a rolling update. */
+function taskEvent(engine: Engine, swarm: SwarmRecord): SwarmEvent | null {
+  let best: SwarmEvent | null = null;
+  for (const service of swarm.services) {
+    for (const task of service.tasks) {
+      if (task.stopAtMs !== undefined && (!best || task.stopAtMs < best.atMs)) {
+        best = { atMs: task.stopAtMs, run: () => stopReplacedTask(engine, service, task) };
+      }
+      if (
+        task.state === 'preparing' &&
+        task.readyAtMs !== undefined &&
+        (!best || task.readyAtMs < best.atMs)
+      ) {
+        best = { atMs: task.readyAtMs, run: () => runTask(engine, swarm, service, task) };
+      }
+    }
+  }
+  return best;
+}
+
 let settling = false;
 
-/** Starts the containers of tasks whose image lookup is over, in the order they finished. */
+/**
+ * Everything the swarm has done by now, in time order: tasks starting (in the order their lookups
+ * finished), replaced tasks stopping, rolling update steps; then containers of removed tasks go.
+ */
 export function settleTasks(engine: Engine): void {
   const swarm = engine.state.swarm;
   if (!swarm || settling) return;
@@ -116,11 +153,13 @@ export function settleTasks(engine: Engine): void {
   try {
     const now = swarmNowMs(engine);
     settleIngressSandbox(engine, now);
-    const due = swarm.services
-      .flatMap((service) => service.tasks.map((task) => ({ service, task })))
-      .filter(({ task }) => task.state === 'preparing' && (task.readyAtMs ?? 0) <= now)
-      .sort((a, b) => (a.task.readyAtMs ?? 0) - (b.task.readyAtMs ?? 0));
-    for (const { service, task } of due) runTask(engine, swarm, service, task);
+    for (let guard = 0; guard < 10_000; guard++) {
+      const events = [taskEvent(engine, swarm), ...eventSources.map((src) => src(engine))].filter(
+        (e): e is SwarmEvent => e !== null && e.atMs <= now,
+      );
+      if (!events.length) break;
+      events.sort((a, b) => a.atMs - b.atMs)[0]!.run();
+    }
     if (swarm.fadingServices) {
       swarm.fadingServices = swarm.fadingServices.filter((s) => s.untilMs > now);
       if (!swarm.fadingServices.length) delete swarm.fadingServices;
@@ -132,6 +171,29 @@ export function settleTasks(engine: Engine): void {
     }
   } finally {
     settling = false;
+  }
+}
+
+/**
+ * A task replaced by a rolling update has stopped (SIGKILL after the grace period for a program
+ * that ignores SIGTERM): its container stays, exited; its successor may now start.
+ */
+function stopReplacedTask(engine: Engine, service: ServiceRecord, task: TaskRecord): void {
+  const at = task.stopAtMs!;
+  delete task.stopAtMs;
+  const c = engine.state.containers.find((x) => task.containerId !== '' && x.id === task.containerId);
+  if (c && isRunning(c)) exitedContainer(engine, c, c.termExitCode ?? 137);
+  for (const a of task.addresses ?? []) {
+    const nw = engine.state.networks.find((n) => n.id === a.networkId);
+    if (nw) releaseAddress(nw, a.addr);
+  }
+  task.addresses = [];
+  task.state = 'shutdown';
+  task.updated = rfc3339Nanos(at, 0);
+  for (const t of service.tasks) {
+    if (t.replacesTaskId !== task.id) continue;
+    delete t.replacesTaskId;
+    if (t.desiredState === 'ready') t.desiredState = 'running';
   }
 }
 
@@ -196,7 +258,10 @@ export const STOP_GRACE_MS = 10_000;
  */
 export function removeTask(engine: Engine, task: TaskRecord): void {
   const c = engine.state.containers.find((x) => x.id === task.containerId && task.containerId !== '');
-  if (c) c.swarmRemoveAtMs = swarmNowMs(engine) + (c.termExitCode === undefined ? STOP_GRACE_MS : 0);
+  if (c) {
+    const grace = isRunning(c) && c.termExitCode === undefined ? STOP_GRACE_MS : 0;
+    c.swarmRemoveAtMs = swarmNowMs(engine) + grace;
+  }
   for (const a of task.addresses ?? []) {
     const nw = engine.state.networks.find((n) => n.id === a.networkId);
     if (nw) releaseAddress(nw, a.addr);
@@ -205,4 +270,5 @@ export function removeTask(engine: Engine, task: TaskRecord): void {
   task.state = 'shutdown';
   task.desiredState = 'shutdown';
   delete task.readyAtMs;
+  delete task.stopAtMs;
 }

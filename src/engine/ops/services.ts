@@ -7,20 +7,25 @@
 import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import type { NetworkRecord, ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
+import type {
+  NetworkRecord,
+  ServiceRecord,
+  ServiceSpecRecord,
+  SwarmRecord,
+  TaskRecord,
+} from '../model/state.ts';
+import { isRunning } from './containers.ts';
 import { findNetwork } from './lookup.ts';
 import { allocateSerial, releaseAddress } from './overlay-ipam.ts';
 import {
   FIRST_LOOKUP_MS,
+  onSwarmEvent,
   removeTask,
   STOP_GRACE_MS,
   scheduleTask,
   settleTasks,
   swarmNowMs,
 } from './service-tasks.ts';
-
-/** `UpdateConfig.Monitor`: how long the updater watches a new task before the next. */
-export const UPDATE_MONITOR_MS = 5000;
 
 import { ingressNetwork, nextIndex, requireManager } from './swarm.ts';
 
@@ -97,39 +102,29 @@ export function serviceCreate(
   spec: ServiceSpecRequest,
 ): { service: ServiceRecord; warnings: string[] } {
   const swarm = requireManager(engine);
-  const name = spec.Name || randomName(engine);
-  if (swarm.services.some((s) => s.name === name)) {
-    throw conflict(
-      `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`,
-    );
-  }
+  // The manager's order: the spec's own checks, then port conflicts, then the name in the store.
   const image = normalizeImage(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
   if (!spec.TaskTemplate?.ContainerSpec?.Image) {
     throw badRequest(
       'rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided',
     );
   }
-  const networks: NetworkRecord[] = [];
-  for (const n of spec.TaskTemplate?.Networks ?? []) networks.push(findNetwork(engine, n.Target));
+  const endpointMode = spec.EndpointSpec?.Mode === 'dnsrr' ? 'dnsrr' : 'vip';
   const ports = (spec.EndpointSpec?.Ports ?? []).map((p) => ({
     protocol: p.Protocol || 'tcp',
     targetPort: p.TargetPort ?? 0,
     publishedPort: p.PublishedPort ?? 0,
     publishMode: p.PublishMode || 'ingress',
   }));
-  for (const p of ports) {
-    if (p.publishMode !== 'ingress' || p.publishedPort === 0) continue;
-    const holder = swarm.services.find((s) =>
-      s.ports.some(
-        (q) =>
-          q.publishMode === 'ingress' && q.publishedPort === p.publishedPort && q.protocol === p.protocol,
-      ),
+  checkEndpointSpec(endpointMode, ports);
+  const networks: NetworkRecord[] = [];
+  for (const n of spec.TaskTemplate?.Networks ?? []) networks.push(findNetwork(engine, n.Target));
+  checkPortConflicts(swarm, ports);
+  const name = spec.Name || randomName(engine);
+  if (swarm.services.some((s) => s.name === name)) {
+    throw conflict(
+      `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`,
     );
-    if (holder) {
-      throw badRequest(
-        `rpc error: code = InvalidArgument desc = port '${p.publishedPort}' is already in use by service '${holder.name}' (${holder.id}) as an ingress port`,
-      );
-    }
   }
   assignPublishedPorts(swarm.services, ports);
   const now = engine.now();
@@ -154,19 +149,70 @@ export function serviceCreate(
     version: nextIndex(swarm),
     vips: [],
   };
-  // Virtual IPs: ingress first when ports are published through the routing mesh.
-  const ingress = ingressNetwork(engine);
-  const vipNets = [
-    ...(ingress && ports.some((p) => p.publishMode === 'ingress') ? [ingress] : []),
-    ...networks.filter((n) => n.scope === 'swarm'),
-  ];
-  for (const nw of vipNets) {
-    const { ip, prefix } = allocateSerial(engine, nw);
-    service.vips!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
-  }
+  if (endpointMode === 'dnsrr') service.endpointMode = 'dnsrr';
+  syncVips(engine, service);
   swarm.services.push(service);
   reconcile(engine, service);
   return { service, warnings: [digestWarning(image)] };
+}
+
+const DNSRR_WITH_INGRESS =
+  "rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode";
+
+/** The manager's `validateEndpointSpec`: the routing mesh needs a virtual IP. */
+function checkEndpointSpec(mode: string, ports: ServiceRecord['ports']): void {
+  if (mode === 'dnsrr' && ports.some((p) => p.publishMode === 'ingress'))
+    throw badRequest(DNSRR_WITH_INGRESS);
+}
+
+/** A published ingress port belongs to one service in the swarm. */
+function checkPortConflicts(swarm: SwarmRecord, ports: ServiceRecord['ports'], self?: ServiceRecord): void {
+  for (const p of ports) {
+    if (p.publishMode !== 'ingress' || p.publishedPort === 0) continue;
+    const holder = swarm.services.find(
+      (s) =>
+        s !== self &&
+        s.ports.some(
+          (q) =>
+            q.publishMode === 'ingress' && q.publishedPort === p.publishedPort && q.protocol === p.protocol,
+        ),
+    );
+    if (holder) {
+      throw badRequest(
+        `rpc error: code = InvalidArgument desc = port '${p.publishedPort}' is already in use by service '${holder.name}' (${holder.id}) as an ingress port`,
+      );
+    }
+  }
+}
+
+/**
+ * Virtual IPs the service should have: none in dnsrr mode, else one on ingress (first) while it
+ * publishes through the routing mesh and one on each of its overlays. Kept ones stay, the rest
+ * are released, missing ones allocated.
+ */
+function syncVips(engine: Engine, service: ServiceRecord): void {
+  const ingress = ingressNetwork(engine);
+  const want =
+    service.endpointMode === 'dnsrr'
+      ? []
+      : [
+          ...(ingress && service.ports.some((p) => p.publishMode === 'ingress') ? [ingress] : []),
+          ...service.networks
+            .map((n) => engine.state.networks.find((x) => x.id === n.target))
+            .filter((n): n is NetworkRecord => n?.scope === 'swarm'),
+        ];
+  const old = service.vips ?? [];
+  for (const v of old) {
+    if (want.some((n) => n.id === v.networkId)) continue;
+    const nw = engine.state.networks.find((n) => n.id === v.networkId);
+    if (nw) releaseAddress(nw, v.addr);
+  }
+  service.vips = want.map((nw) => {
+    const kept = old.find((v) => v.networkId === nw.id);
+    if (kept) return kept;
+    const { ip, prefix } = allocateSerial(engine, nw);
+    return { networkId: nw.id, addr: `${ip}/${prefix}` };
+  });
 }
 
 /** Published ports left at 0 get the next free one from 30000, as the swarm allocator does. */
@@ -193,9 +239,15 @@ function taskNetworks(engine: Engine, service: ServiceRecord): NetworkRecord[] {
   return out;
 }
 
+/** Tasks the service still wants (not replaced, not shut down): one per slot. */
+export function currentTasks(service: ServiceRecord): TaskRecord[] {
+  return service.tasks.filter((t) => t.desiredState !== 'shutdown');
+}
+
 /**
  * Adds or removes tasks until the service has what it asks for: replicated services one task per
- * slot 1..N (scaling down removes the highest slots, containers and all), global services one.
+ * slot 1..N (scaling down removes the highest slots, history, containers and all), global
+ * services one.
  */
 function reconcile(engine: Engine, service: ServiceRecord): void {
   settleTasks(engine);
@@ -204,19 +256,30 @@ function reconcile(engine: Engine, service: ServiceRecord): void {
   const keep = (t: TaskRecord) => (service.mode === 'global' ? true : t.slot <= want);
   for (const t of service.tasks.filter((t) => !keep(t))) removeTask(engine, t);
   service.tasks = service.tasks.filter(keep);
+  if (service.rollout) service.rollout.slots = service.rollout.slots.filter((s) => s <= want);
+  const current = currentTasks(service);
   if (service.mode === 'global') {
-    if (!service.tasks.length) startTask(engine, swarm, service, 0);
+    if (!current.length) startTask(engine, swarm, service, 0);
     return;
   }
   for (let slot = 1; slot <= want; slot++) {
-    if (!service.tasks.some((t) => t.slot === slot)) startTask(engine, swarm, service, slot);
+    if (!current.some((t) => t.slot === slot)) startTask(engine, swarm, service, slot);
   }
 }
 
-/** A new task: its addresses now (the manager allocates them), its container when it is ready. */
-function startTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, slot: number): void {
+/**
+ * A new task: its addresses now (the manager allocates them), its container when it is ready.
+ * `atMs`: when the manager made it (a rolling update's step may be settled later).
+ */
+function startTask(
+  engine: Engine,
+  swarm: SwarmRecord,
+  service: ServiceRecord,
+  slot: number,
+  atMs = swarmNowMs(engine),
+): TaskRecord {
   // Task times are on the swarm's clock (see `swarmNowMs`).
-  const now = rfc3339Nanos(swarmNowMs(engine), 0);
+  const now = rfc3339Nanos(atMs, 0);
   const task: TaskRecord = {
     id: engine.ids.swarm25(),
     slot,
@@ -239,10 +302,89 @@ function startTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, s
     const { ip, prefix } = allocateSerial(engine, nw);
     task.addresses!.push({ networkId: nw.id, addr: `${ip}/${prefix}` });
   }
-  scheduleTask(engine, swarm, task, setsUpOverlay);
+  scheduleTask(engine, swarm, task, setsUpOverlay, atMs);
   service.tasks.push(task);
-  service.tasks.sort((a, b) => a.slot - b.slot);
+  return task;
 }
+
+/**
+ * When each slot the service wants will run a task of its current spec (swarm clock ms; `nowMs`
+ * for those already running): what the CLI waits for while a service converges. Slots a rolling
+ * update has not reached yet run theirs one step after the other.
+ */
+export function slotReadyTimes(service: ServiceRecord, nowMs: number): number[] {
+  const pending = service.rollout?.slots ?? [];
+  const out: number[] = [];
+  for (const t of currentTasks(service)) {
+    if (pending.includes(t.slot)) continue;
+    if (t.state === 'running') out.push(nowMs);
+    else if (t.state === 'preparing') out.push(t.readyAtMs ?? nowMs);
+  }
+  pending.forEach((_, i) => {
+    out.push(service.rollout!.nextAtMs + (i + 1) * FIRST_LOOKUP_MS);
+  });
+  return out;
+}
+
+/** `TaskHistoryRetentionLimit`: tasks kept per slot, the running one included. */
+export const TASK_HISTORY_LIMIT = 5;
+
+/**
+ * One step of a rolling update (stop-first, parallelism 1, no delay): the slot's task is told to
+ * shut down (its container gets its grace period), its successor is made at once and waits
+ * `Ready` until the old container has stopped, then prepares and starts. The next slot's step
+ * comes when the successor runs.
+ */
+function rolloutStep(engine: Engine, service: ServiceRecord, atMs: number): void {
+  const swarm = requireManager(engine);
+  const rollout = service.rollout!;
+  const slot = rollout.slots.shift()!;
+  const old = currentTasks(service).find((t) => t.slot === slot);
+  if (old) {
+    old.desiredState = 'shutdown';
+    const c = engine.state.containers.find((x) => old.containerId !== '' && x.id === old.containerId);
+    if (c && isRunning(c)) {
+      old.stopAtMs = atMs + (c.termExitCode === undefined ? STOP_GRACE_MS : 0);
+    } else {
+      // Not started yet: it is dropped at once.
+      for (const a of old.addresses ?? []) {
+        const nw = engine.state.networks.find((n) => n.id === a.networkId);
+        if (nw) releaseAddress(nw, a.addr);
+      }
+      old.addresses = [];
+      old.state = 'shutdown';
+      old.updated = rfc3339Nanos(atMs, 0);
+      delete old.readyAtMs;
+    }
+  }
+  const task = startTask(engine, swarm, service, slot, atMs);
+  if (old?.stopAtMs !== undefined) {
+    task.desiredState = 'ready';
+    task.replacesTaskId = old.id;
+    task.readyAtMs = Math.max(task.readyAtMs ?? 0, old.stopAtMs);
+  }
+  pruneHistory(engine, service, slot);
+  if (rollout.slots.length) rollout.nextAtMs = task.readyAtMs ?? atMs;
+  else delete service.rollout;
+}
+
+/** Keeps the newest `TASK_HISTORY_LIMIT` tasks of a slot; older ones go with their containers. */
+function pruneHistory(engine: Engine, service: ServiceRecord, slot: number): void {
+  const inSlot = service.tasks.filter((t) => t.slot === slot);
+  const excess = inSlot.length - TASK_HISTORY_LIMIT;
+  if (excess <= 0) return;
+  const drop = new Set(inSlot.slice(0, excess));
+  for (const t of drop) removeTask(engine, t);
+  service.tasks = service.tasks.filter((t) => !drop.has(t));
+}
+
+onSwarmEvent((engine) => {
+  const due = (engine.state.swarm?.services ?? [])
+    .filter((s) => s.rollout)
+    .sort((a, b) => a.rollout!.nextAtMs - b.rollout!.nextAtMs)[0];
+  if (!due) return null;
+  return { atMs: due.rollout!.nextAtMs, run: () => rolloutStep(engine, due, due.rollout!.nextAtMs) };
+});
 
 /** The service's ID, name or unique ID prefix, as the manager resolves it. */
 export function findService(engine: Engine, term: string): ServiceRecord {
@@ -272,34 +414,80 @@ export function serviceList(engine: Engine, filters: Record<string, string[]> = 
   });
 }
 
-/** `POST /services/{id}/update` for what the sandbox supports: replicas, image, args, env. */
+/** What `POST /services/{id}/update` may change here. */
+export interface ServiceChange {
+  replicas?: number;
+  image?: string;
+  args?: string[];
+  env?: string[];
+  ports?: ServiceRecord['ports'];
+  endpointMode?: 'vip' | 'dnsrr';
+}
+
+function specOf(s: ServiceRecord): ServiceSpecRecord {
+  return {
+    image: s.image,
+    args: [...s.args],
+    env: [...s.env],
+    replicas: s.replicas,
+    labels: { ...s.labels },
+    networks: s.networks.map((n) => ({ target: n.target, aliases: [...n.aliases] })),
+    ports: s.ports.map((p) => ({ ...p })),
+    ...(s.endpointMode ? { endpointMode: s.endpointMode } : {}),
+  };
+}
+
+/**
+ * `POST /services/{id}/update`. A new task template or endpoint rolls the tasks over one slot at
+ * a time (see `rolloutStep`, highest slot first as the recordings show); replicas alone scale.
+ */
 export function serviceUpdate(
   engine: Engine,
   term: string,
-  change: { replicas?: number; image?: string; args?: string[]; env?: string[] },
+  change: ServiceChange,
 ): { service: ServiceRecord; warnings: string[] } {
   const swarm = requireManager(engine);
   const service = findService(engine, term);
   if (change.replicas !== undefined && service.mode !== 'replicated') {
     throw badRequest('replicas can only be used with replicated mode');
   }
-  service.previousReplicas = service.replicas;
-  if (change.image !== undefined || change.args !== undefined || change.env !== undefined) {
-    // A new task template rolls over the tasks one at a time (stop-first): each old task gets
-    // its grace period, its successor its image lookup, then the monitor period.
-    const now = swarmNowMs(engine);
-    const perTask = STOP_GRACE_MS + FIRST_LOOKUP_MS + UPDATE_MONITOR_MS;
-    service.updateStatus = {
-      startedAtMs: now,
-      completesAtMs: now + perTask * Math.max(1, service.tasks.length),
-    };
-  }
+  const ports = change.ports ?? service.ports;
+  const endpointMode = change.endpointMode ?? service.endpointMode ?? 'vip';
+  checkEndpointSpec(endpointMode, ports);
+  checkPortConflicts(swarm, ports, service);
+  settleTasks(engine);
+  const before = specOf(service);
   if (change.replicas !== undefined) service.replicas = change.replicas;
   if (change.image !== undefined) service.image = normalizeImage(change.image);
   if (change.args !== undefined) service.args = change.args;
   if (change.env !== undefined) service.env = change.env;
+  if (change.ports !== undefined) {
+    service.ports = change.ports;
+    assignPublishedPorts(
+      swarm.services.filter((s) => s !== service),
+      service.ports,
+    );
+  }
+  if (endpointMode === 'dnsrr') service.endpointMode = 'dnsrr';
+  else delete service.endpointMode;
+  const after = specOf(service);
+  const dirty = (x: ServiceSpecRecord) =>
+    JSON.stringify([x.image, x.args, x.env, x.ports, x.endpointMode ?? 'vip', x.networks]);
+  service.previousSpec = before;
   service.version = nextIndex(swarm);
   service.updated = engine.now();
+  syncVips(engine, service);
+  if (dirty(before) !== dirty(after)) {
+    const now = swarmNowMs(engine);
+    const slots = currentTasks(service)
+      .map((t) => t.slot)
+      .filter((s) => s <= (service.mode === 'global' ? 0 : service.replicas))
+      .sort((a, b) => b - a);
+    if (slots.length) {
+      service.rollout = { slots, nextAtMs: now };
+      service.updateStatus = { startedAtMs: now, completesAtMs: now + FIRST_LOOKUP_MS * slots.length };
+    }
+  }
   reconcile(engine, service);
   return { service, warnings: change.image !== undefined ? [digestWarning(service.image)] : [] };
 }

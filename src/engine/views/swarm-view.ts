@@ -5,7 +5,7 @@
 import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
-import type { ServiceRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
+import type { ServiceRecord, ServiceSpecRecord, SwarmRecord, TaskRecord } from '../model/state.ts';
 import { addrPools } from '../ops/overlay-ipam.ts';
 import { shownTaskState, swarmNowMs } from '../ops/service-tasks.ts';
 import { SYSTEM } from '../ops/system.ts';
@@ -173,10 +173,15 @@ const durationUpdate = (order: string) =>
     f('Order', order),
   ]);
 
-function serviceSpecView(_engine: Engine, s: ServiceRecord, replicas: number): GoValue {
+function serviceSpecView(
+  _engine: Engine,
+  svc: ServiceRecord,
+  s: ServiceSpecRecord = svc,
+  replicas = s.replicas,
+): GoValue {
   const ports = s.ports.map(portView);
   return goStruct('swarm.ServiceSpec', [
-    f('Name', s.name, { omitempty: true }),
+    f('Name', svc.name, { omitempty: true }),
     f('Labels', goStringMap(s.labels)),
     f(
       'TaskTemplate',
@@ -248,12 +253,12 @@ function serviceSpecView(_engine: Engine, s: ServiceRecord, replicas: number): G
       goStruct('swarm.ServiceMode', [
         f(
           'Replicated',
-          s.mode === 'replicated'
+          svc.mode === 'replicated'
             ? goPtr(goStruct('swarm.ReplicatedService', [f('Replicas', goPtr(replicas))]))
             : null,
           { omitempty: true },
         ),
-        f('Global', s.mode === 'global' ? goPtr(goStruct('swarm.GlobalService', [])) : null, {
+        f('Global', svc.mode === 'global' ? goPtr(goStruct('swarm.GlobalService', [])) : null, {
           omitempty: true,
         }),
       ]),
@@ -264,7 +269,7 @@ function serviceSpecView(_engine: Engine, s: ServiceRecord, replicas: number): G
       'EndpointSpec',
       goPtr(
         goStruct('swarm.EndpointSpec', [
-          f('Mode', 'vip', { omitempty: true }),
+          f('Mode', s.endpointMode ?? 'vip', { omitempty: true }),
           f('Ports', goSlice(ports, ports.length === 0), { omitempty: true }),
         ]),
       ),
@@ -295,19 +300,17 @@ export function serviceView(engine: Engine, s: ServiceRecord): GoValue {
   const fields = [
     f('ID', s.id),
     ...meta(s.version, s.created, s.updated ?? s.created),
-    f('Spec', serviceSpecView(engine, s, s.replicas), { omitempty: true }),
-    f(
-      'PreviousSpec',
-      s.previousReplicas !== undefined ? goPtr(serviceSpecView(engine, s, s.previousReplicas)) : goPtr(null),
-      { omitempty: true },
-    ),
+    f('Spec', serviceSpecView(engine, s), { omitempty: true }),
+    f('PreviousSpec', s.previousSpec ? goPtr(serviceSpecView(engine, s, s.previousSpec)) : goPtr(null), {
+      omitempty: true,
+    }),
     f(
       'Endpoint',
       goStruct('swarm.Endpoint', [
         f(
           'Spec',
           goStruct('swarm.EndpointSpec', [
-            f('Mode', 'vip', { omitempty: true }),
+            f('Mode', s.endpointMode ?? 'vip', { omitempty: true }),
             f('Ports', goSlice(ports, ports.length === 0), { omitempty: true }),
           ]),
           { omitempty: true },

@@ -14,6 +14,7 @@ import {
   serviceList,
   serviceRemove,
   serviceUpdate,
+  slotReadyTimes,
   taskList,
 } from '../../ops/services.ts';
 import { requireManager } from '../../ops/swarm.ts';
@@ -94,6 +95,45 @@ function parsePort(text: string): PortConfigRequest | string {
   return { Protocol: proto, TargetPort: target, PublishedPort: published, PublishMode: 'ingress' };
 }
 
+type PortRecord = ServiceRecord['ports'][number];
+
+const portKey = (p: PortRecord) => `${p.publishedPort}:${p.targetPort}/${p.protocol}/${p.publishMode}`;
+
+/**
+ * The CLI's `updatePorts`: ports matching a `--publish-rm` (target port, protocol and mode) go,
+ * `--publish-add` ports not already there join, and the list is sorted by its text form
+ * (`published:target/protocol/mode`).
+ */
+function updatePorts(current: PortRecord[], add: PortConfigRequest[], rm: PortConfigRequest[]): PortRecord[] {
+  const norm = (p: PortConfigRequest): PortRecord => ({
+    protocol: p.Protocol || 'tcp',
+    targetPort: p.TargetPort ?? 0,
+    publishedPort: p.PublishedPort ?? 0,
+    publishMode: p.PublishMode || 'ingress',
+  });
+  const seen = new Map<string, PortRecord>();
+  for (const p of current) if (!seen.has(portKey(p))) seen.set(portKey(p), p);
+  const removed = rm.map(norm);
+  const out = [...seen.values()].filter(
+    (p) =>
+      !removed.some(
+        (r) => r.protocol === p.protocol && r.targetPort === p.targetPort && r.publishMode === p.publishMode,
+      ),
+  );
+  for (const p of add.map(norm)) if (!seen.has(portKey(p))) out.push(p);
+  return out.sort((a, b) => (portKey(a) < portKey(b) ? -1 : portKey(a) > portKey(b) ? 1 : 0));
+}
+
+/** The CLI's `updateEnvironment`: `--env-add` sets (replacing the same name), `--env-rm` drops by name. */
+function updateEnv(current: string[], add: string[], rm: string[]): string[] {
+  const name = (e: string) => e.split('=', 1)[0]!;
+  const byName = new Map<string, string>();
+  for (const e of current) byName.set(name(e), e);
+  for (const e of add) byName.set(name(e), e);
+  for (const r of rm) byName.delete(name(r));
+  return [...byName.values()];
+}
+
 function printWarnings(ctx: CommandContext, warnings: string[]): void {
   for (const w of warnings) ctx.term.eprintln(w);
 }
@@ -118,9 +158,7 @@ function convergeProgress(engine: Engine, service: ServiceRecord): string {
     for (let slot = 1; slot <= n; slot++) lines.push(`${slot}/${n}:  `);
   }
   const start = swarmNowMs(engine);
-  const ready = service.tasks
-    .filter((t) => t.state === 'running' || t.state === 'preparing')
-    .map((t) => (t.state === 'running' ? start : (t.readyAtMs ?? start)));
+  const ready = slotReadyTimes(service, start);
   let poll = 0;
   // A service that cannot converge (no task will run) is waited on for as long as a person would.
   for (; poll < 3000; poll++) {
@@ -216,7 +254,11 @@ const create: LeafCommand = {
       const { service, warnings } = serviceCreate(ctx.engine, spec);
       printWarnings(ctx, warnings);
       ctx.term.println(service.id);
-      if (!flags.bool('detach') && !flags.bool('quiet')) ctx.term.out(convergeProgress(ctx.engine, service));
+      if (!flags.bool('detach')) {
+        // Quiet or not, the CLI waits for the service to converge.
+        const progress = convergeProgress(ctx.engine, service);
+        if (!flags.bool('quiet')) ctx.term.out(progress);
+      }
       return 0;
     } catch (e) {
       return printDaemonError(ctx, e);
@@ -436,7 +478,7 @@ export function taskTable(
       const name = service.mode === 'global' ? `${service.name}.${nodeId}` : `${service.name}.${task.slot}`;
       return goStruct('*task.taskContext', [f('trunc', !noTrunc)], {
         ID: goFunc(() => (noTrunc ? task.id : task.id.slice(0, 12))),
-        Name: goFunc(() => (task.desiredState === 'shutdown' ? ` \\_ ${name}` : name)),
+        Name: goFunc(() => (indented.has(task) ? ` \\_ ${name}` : name)),
         Image: goFunc(() => service.image),
         Node: goFunc(() => hostname),
         DesiredState: goFunc(() => (task.desiredState ?? 'running').replace(/^./, (c) => c.toUpperCase())),
@@ -447,13 +489,22 @@ export function taskTable(
       });
     },
   };
-  // Newest tasks first within a slot, as the CLI sorts them.
-  rows.sort(
-    (a, b) =>
-      a.task.slot - b.task.slot ||
-      (a.task.desiredState === 'shutdown' ? 1 : 0) - (b.task.desiredState === 'shutdown' ? 1 : 0),
-  );
+  // The CLI sorts by task name as text (web.10 before web.2), newest first within a name, and
+  // in table formats indents the older tasks of a name under the newest.
+  const taskNameOf = ({ service, task }: { service: ServiceRecord; task: TaskRecord }) =>
+    service.mode === 'global' ? `${service.name}.${nodeId}` : `${service.name}.${task.slot}`;
+  rows.sort((a, b) => {
+    const na = taskNameOf(a);
+    const nb = taskNameOf(b);
+    if (na !== nb) return na < nb ? -1 : 1;
+    return Date.parse(b.task.created) - Date.parse(a.task.created);
+  });
   const format = flags.bool('quiet') ? '{{.ID}}' : flags.string('format');
+  const table = format === '' || format.startsWith('table');
+  const indented = new Set<TaskRecord>();
+  rows.forEach((r, i) => {
+    if (table && i > 0 && taskNameOf(rows[i - 1]!) === taskNameOf(r)) indented.add(r.task);
+  });
   return formatList(spec, rows, format);
 }
 
@@ -492,7 +543,13 @@ const ps: LeafCommand = {
     } catch (e) {
       return printDaemonError(ctx, e);
     }
-    ctx.term.out(taskTable(ctx.engine, rows, ctx.flags));
+    const filters = parseFilters(ctx, ctx.flags.list('filter'));
+    if (!filters) return 1;
+    const desired = filters['desired-state'];
+    const shown = desired?.length
+      ? rows.filter((r) => desired.includes(r.task.desiredState ?? 'running'))
+      : rows;
+    ctx.term.out(taskTable(ctx.engine, shown, ctx.flags));
     return 0;
   },
 };
@@ -603,8 +660,19 @@ const update: LeafCommand = {
     ),
     { name: 'args', type: 'string', help: 'Service command args' },
     { name: 'env-add', type: 'list', help: 'Add or update an environment variable' },
+    { name: 'env-rm', type: 'list', help: 'Remove an environment variable' },
     { name: 'force', type: 'bool', help: 'Force update even if no changes require it' },
     { name: 'image', type: 'string', help: 'Service image tag' },
+    {
+      name: 'publish-add',
+      type: { repeatable: true, typeName: 'port' },
+      help: 'Add or update a published port',
+    },
+    {
+      name: 'publish-rm',
+      type: { repeatable: true, typeName: 'port' },
+      help: 'Remove a published port by its target port',
+    },
   ],
   run(ctx) {
     const term = ctx.args[0]!;
@@ -618,12 +686,38 @@ const update: LeafCommand = {
       if (ctx.flags.has('replicas')) change.replicas = ctx.flags.int('replicas');
       if (ctx.flags.has('image')) change.image = ctx.flags.string('image');
       if (ctx.flags.has('args')) change.args = ctx.flags.string('args').split(/\s+/).filter(Boolean);
-      if (ctx.flags.has('env-add')) change.env = [...svc.env, ...ctx.flags.list('env-add')];
+      if (ctx.flags.has('env-add') || ctx.flags.has('env-rm')) {
+        change.env = updateEnv(svc.env, ctx.flags.list('env-add'), ctx.flags.list('env-rm'));
+      }
+      if (ctx.flags.has('publish-add') || ctx.flags.has('publish-rm')) {
+        const add: PortConfigRequest[] = [];
+        const rm: PortConfigRequest[] = [];
+        for (const [flag, into] of [
+          ['publish-add', add],
+          ['publish-rm', rm],
+        ] as const) {
+          for (const p of ctx.flags.list(flag)) {
+            const parsed = parsePort(p);
+            if (typeof parsed === 'string') {
+              ctx.term.eprintln(`invalid argument "${p}" for "--${flag}" flag: ${parsed}`);
+              ctx.term.eprintln(`See '${ctx.path} --help'.`);
+              return 125;
+            }
+            into.push(parsed);
+          }
+        }
+        change.ports = updatePorts(svc.ports, add, rm);
+      }
+      if (ctx.flags.has('endpoint-mode')) {
+        change.endpointMode = ctx.flags.string('endpoint-mode') === 'dnsrr' ? 'dnsrr' : 'vip';
+      }
       const { warnings } = serviceUpdate(ctx.engine, term, change);
       printWarnings(ctx, warnings);
       ctx.term.println(term);
-      if (!ctx.flags.bool('detach') && !ctx.flags.bool('quiet'))
-        ctx.term.out(convergeProgress(ctx.engine, svc));
+      if (!ctx.flags.bool('detach')) {
+        const progress = convergeProgress(ctx.engine, svc);
+        if (!ctx.flags.bool('quiet')) ctx.term.out(progress);
+      }
       return 0;
     } catch (e) {
       if (e instanceof EngineError && e.status === 404 && e.message.startsWith('service ')) {
