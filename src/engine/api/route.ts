@@ -81,3 +81,4 @@ export function intParam(req: ApiRequest, name: string): number | undefined {
   const v = req.query.get(name) ?? '';
   return v === '' ? undefined : atoi(v);
 }
+export const put = (path: string, handler: Handler): Route => ({ method: 'PUT', path, handler });

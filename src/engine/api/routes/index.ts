@@ -1,5 +1,6 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
+import { archiveRoutes } from './archive.ts';
 import { containerRoutes } from './containers.ts';
 import { execRoutes } from './exec.ts';
 import { imageRoutes } from './images.ts';
@@ -12,6 +13,7 @@ export function allRoutes(): Route[] {
     ...systemRoutes,
     ...networkRoutes,
     ...containerRoutes,
+    ...archiveRoutes,
     ...execRoutes,
     ...imageRoutes,
     ...swarmRoutes,
