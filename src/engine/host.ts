@@ -28,7 +28,7 @@ export {
 
 registerHostProgram(
   'docker',
-  async (engine, argv, term) => (await runDocker(engine, argv.slice(1), term)).exitCode,
+  async (engine, argv, term, io) => (await runDocker(engine, argv.slice(1), term, io.stdin)).exitCode,
 );
 
 /**

@@ -24,6 +24,8 @@ export interface CommandContext {
   path: string;
   /** Runs another docker command line in the same sandbox (compose and services use it). */
   docker?: (argv: string[]) => Promise<number>;
+  /** What the host shell piped in (`echo pw | docker login --password-stdin`); none from chat. */
+  stdin?: string;
 }
 
 export interface LeafCommand {

@@ -31,9 +31,10 @@ export async function runDocker(
   engine: Engine,
   argv: string[],
   term = new Terminal(),
+  stdin = '',
 ): Promise<CommandResult> {
   noteCliRoundTrip(engine);
-  const exitCode = await runDockerInto(engine, argv, term);
+  const exitCode = await runDockerInto(engine, argv, term, stdin);
   return { stdout: term.stdout, stderr: term.stderr, combined: term.combined, exitCode };
 }
 
@@ -127,8 +128,8 @@ function rootChild(name: string): CommandNode | undefined {
   return undefined;
 }
 
-async function runDockerInto(engine: Engine, argv: string[], term: Terminal): Promise<number> {
-  const base = { engine, term, docker: (sub: string[]) => runDockerInto(engine, sub, term) };
+async function runDockerInto(engine: Engine, argv: string[], term: Terminal, stdin = ''): Promise<number> {
+  const base = { engine, term, stdin, docker: (sub: string[]) => runDockerInto(engine, sub, term) };
   const flags = parseRootFlags(argv, term);
   if ('exit' in flags) return flags.exit;
   const rest = argv.slice(flags.at);

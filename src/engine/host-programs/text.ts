@@ -749,7 +749,32 @@ function findDelim(s: string, from: number, d: string): number {
   return i;
 }
 
+/** busybox `base64 [-d] [-w COL] [FILE]`: 76 columns unless `-w` (0: one line). */
+const base64: HostProgram = (engine, argv, term, io) => {
+  const g = getopt(argv.slice(1), 'w', 'base64', term, 'dw');
+  if (!g) return 1;
+  const r = inputs(engine, 'base64', g.rest.slice(0, 1), io, term);
+  if (!r.ok) return 1;
+  if (g.opts.has('d')) {
+    const clean = r.text.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) {
+      term.out(Buffer.from(clean.replace(/[^A-Za-z0-9+/=].*$/, ''), 'base64').toString('utf8'));
+      term.eprintln('base64: invalid input');
+      return 1;
+    }
+    term.out(Buffer.from(clean, 'base64').toString('utf8'));
+    return 0;
+  }
+  const width = Number(g.opts.get('w')?.at(-1) ?? 76);
+  const encoded = Buffer.from(r.text, 'utf8').toString('base64');
+  if (encoded === '') return 0;
+  const rows = width > 0 ? (encoded.match(new RegExp(`.{1,${width}}`, 'g')) ?? []) : [encoded];
+  term.out(width > 0 ? `${rows.join('\n')}\n` : encoded);
+  return 0;
+};
+
 registerHostProgram('echo', echo);
+registerHostProgram('base64', base64);
 registerHostProgram('printf', printf);
 registerHostProgram('cat', cat);
 registerHostProgram('grep', grep);

@@ -127,13 +127,14 @@ export function pushImage(engine: Engine, name: string, tag: string, cfg: AuthCo
   }
   const full = fullName(repo);
   const out: ProgressMessage[] = [{ status: `The push refers to repository [${full}]` }];
-  const tags = localImages(engine).flatMap((img) =>
+  const repoTags = localImages(engine).flatMap((img) =>
     img.repoTags
       .filter((t) => t.slice(0, t.lastIndexOf(':')) === repo)
-      .filter((t) => onlyTag === null || t === `${repo}:${onlyTag}`)
       .map((t) => ({ img, tag: t.slice(t.lastIndexOf(':') + 1) })),
   );
-  if (tags.length === 0) {
+  // The daemon looks for any tag of the repository first, then reaches the registry, and only
+  // then for the tag asked for.
+  if (repoTags.length === 0) {
     out.push(err(`An image does not exist locally with the tag: ${repo}`));
     return out;
   }
@@ -141,6 +142,11 @@ export function pushImage(engine: Engine, name: string, tag: string, cfg: AuthCo
   const reg = findRegistry(host);
   if (!reg) {
     out.push(err(unreachableMessage(engine, host)));
+    return out;
+  }
+  const tags = repoTags.filter((t) => onlyTag === null || t.tag === onlyTag);
+  if (tags.length === 0) {
+    out.push(err(`tag does not exist: ${repo}:${onlyTag}`));
     return out;
   }
   const verdict = checkCredentials(engine, reg, cfg);

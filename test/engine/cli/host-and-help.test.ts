@@ -70,3 +70,33 @@ describe('host grep brackets (POSIX)', () => {
   });
 });
 
+describe('host stdin to docker, base64', () => {
+  it('encodes and decodes base64 and gives docker login the piped password', async () => {
+    const e = new Engine({ seed: 1 });
+    expect((await run(e, `echo -n '{"a":1}' | base64 -w0`)).stdout).toBe('eyJhIjoxfQ==');
+    expect((await run(e, 'echo eyJhIjoxfQ== | base64 -d')).stdout).toBe('{"a":1}');
+    const ok = await run(
+      e,
+      'echo tutor-pass | docker login registry.tutor.local -u student --password-stdin',
+    );
+    expect([ok.exitCode, ok.stdout]).toEqual([0, 'Login Succeeded\n']);
+    const bad = await run(e, 'echo wrong | docker login registry.tutor.local -u student --password-stdin');
+    expect(bad.exitCode).toBe(1);
+  });
+
+  it('pushes: a repository with no local tag fails first, then the registry is reached', async () => {
+    const e = new Engine({ seed: 1 });
+    const S = 'curl -s --unix-socket /var/run/docker.sock';
+    const none = await run(
+      e,
+      `${S} -X POST -H 'X-Registry-Auth: e30=' http://localhost/v1.41/images/nosuch/push`,
+    );
+    expect(none.stdout).toContain('An image does not exist locally with the tag: nosuch');
+    await run(e, 'docker tag alpine localhost:5000/alpine:lab');
+    const refused = await run(
+      e,
+      `${S} -X POST -H 'X-Registry-Auth: e30=' 'http://localhost/v1.41/images/localhost:5000/alpine/push?tag=nosuchtag'`,
+    );
+    expect(refused.stdout).toContain('dial tcp 127.0.0.1:5000: connect: connection refused');
+  });
+});

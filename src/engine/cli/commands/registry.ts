@@ -41,8 +41,8 @@ const login: LeafCommand = {
     }
     if (ctx.flags.bool('password-stdin')) {
       if (user === '') return fail(ctx, 'Must provide --username with --password-stdin');
-      // A chat message has no stdin: the password read is empty.
-      password = '';
+      // The CLI reads stdin to the end and trims the line ending (a chat message has none).
+      password = (ctx.stdin ?? '').replace(/\r?\n$/, '').replace(/\r$/, '');
     }
     const server = authKey(ctx.args[0] ?? '');
     const auths = ctx.engine.state.auths;
