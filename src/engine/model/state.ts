@@ -205,6 +205,11 @@ export interface ContainerRecord {
   /** Set on first start: the network sandbox (`SandboxID`), kept after stop as Docker does. */
   sandboxId?: string;
   /**
+   * Networks the create request named that did not exist then: listed by `ps` as the daemon
+   * keeps them in NetworkSettings, and looked up again at start.
+   */
+  pendingNetworks?: string[];
+  /**
    * The embedded DNS (127.0.0.11) was started for this run: resolv.conf is written at start and
    * rewritten only when the first user-defined network joins, never on disconnect.
    */

@@ -236,12 +236,19 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   if (req.Hostname && !isHost) container.hostname = req.Hostname;
   engine.state.containers.push(container);
 
-  // The network of the network mode: attached now when it exists, looked up again at start.
+  // The daemon keeps the networks EndpointsConfig names, else the network mode's: each attached
+  // now when it exists, the others remembered by name and looked up at start.
   const netName = networkMode === 'default' ? 'bridge' : networkMode;
   if (!isContainerMode) {
-    const epConf = endpointsConfig[netName] ?? endpointsConfig[networkMode] ?? {};
-    const nw = tryFindNetwork(engine, netName);
-    if (nw) attachFromConfig(engine, container, nw, epConf);
+    const wanted = netNames.length
+      ? netNames.map((n) => (networkMode === 'default' && n === 'default' ? 'bridge' : n))
+      : [netName];
+    for (const [i, name] of wanted.entries()) {
+      const epConf = endpointsConfig[netNames[i] ?? name] ?? {};
+      const nw = tryFindNetwork(engine, name);
+      if (nw) attachFromConfig(engine, container, nw, epConf);
+      else (container.pendingNetworks ??= []).push(name);
+    }
   }
   return container;
 }
@@ -369,6 +376,13 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
     // network starts with none (the daemon does not attach the default again).
     const netName = mode === 'default' ? 'bridge' : mode;
     if (!tryFindNetwork(engine, netName)) throw notFound(`network ${netName} not found`);
+    for (const name of c.pendingNetworks ?? []) {
+      const nw = tryFindNetwork(engine, name);
+      if (!nw) throw notFound(`network ${name} not found`);
+      attachFromConfig(engine, c, nw, {});
+      c.pendingNetworks = c.pendingNetworks?.filter((n) => n !== name) ?? [];
+    }
+    if (c.pendingNetworks?.length === 0) delete c.pendingNetworks;
   }
   for (const ep of c.endpoints) {
     const nw = networkById(engine, ep.networkId);

@@ -290,10 +290,10 @@ export function containerView(engine: Engine, c: ContainerRecord, size = false):
 }
 
 export function containerNetworkNames(engine: Engine, c: ContainerRecord): string[] {
-  return c.endpoints
-    .map((ep) => netById(engine, ep.networkId)?.name)
-    .filter((n): n is string => Boolean(n))
-    .sort();
+  return [
+    ...c.endpoints.map((ep) => netById(engine, ep.networkId)?.name).filter((n): n is string => Boolean(n)),
+    ...(c.pendingNetworks ?? []),
+  ].sort();
 }
 
 export type { NetworkRecord };

@@ -1,6 +1,7 @@
 /** The router on its own: versions, Docker's headers, paths, and bad input of every kind. */
 import { describe, expect, it } from 'vitest';
 import { wireHeaders } from '../../../src/engine/api/http.ts';
+import { runHostLine } from '../../../src/engine/index.ts';
 import { call, freshEngine } from './support.ts';
 
 const create = '/v1.41/networks/create';
@@ -240,5 +241,19 @@ describe('container requests the daemon refuses (golden 155)', () => {
     await call(e, 'POST', '/v1.41/containers/w1/start');
     const r = await call(e, 'POST', '/v1.41/containers/w1/wait?condition=bogus');
     expect([r.status, r.json]).toEqual([200, { Error: null, StatusCode: 0 }]);
+  });
+});
+
+describe('create with networks that do not exist (golden 154)', () => {
+  it('keeps the named networks for ps, and start fails on the missing one', async () => {
+    const e = freshEngine();
+    const create = (name: string, body: object) =>
+      call(e, 'POST', `/v1.41/containers/create?name=${name}`, { Image: 'alpine', Cmd: ['true'], ...body });
+    expect((await create('lost', { NetworkingConfig: { EndpointsConfig: { nonet: {} } } })).status).toBe(201);
+    expect((await create('lost2', { HostConfig: { NetworkMode: 'nonet' } })).status).toBe(201);
+    const ps = await runHostLine(e, "docker ps -a --format '{{.Names}} {{.Networks}}'");
+    expect(ps.stdout).toBe('lost2 nonet\nlost nonet\n');
+    const start = await call(e, 'POST', '/v1.41/containers/lost/start');
+    expect([start.status, start.json]).toEqual([404, { message: 'network nonet not found' }]);
   });
 });
