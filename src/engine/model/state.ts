@@ -423,6 +423,11 @@ export interface ServiceRecord {
   vips?: Array<{ networkId: string; addr: string }>;
   /** `EndpointSpec.Mode`: `vip` (absent) or `dnsrr` (no virtual IPs: the name answers with the tasks). */
   endpointMode?: 'vip' | 'dnsrr';
+  /**
+   * Created in dnsrr mode without ports: the allocator never touched its endpoint, which shows
+   * an empty `Endpoint.Spec` until an update changes it.
+   */
+  endpointUnallocated?: boolean;
   /** The spec before the last update (`PreviousSpec`). */
   previousSpec?: ServiceSpecRecord;
   /**

@@ -149,7 +149,10 @@ export function serviceCreate(
     version: nextIndex(swarm),
     vips: [],
   };
-  if (endpointMode === 'dnsrr') service.endpointMode = 'dnsrr';
+  if (endpointMode === 'dnsrr') {
+    service.endpointMode = 'dnsrr';
+    if (!ports.length) service.endpointUnallocated = true;
+  }
   syncVips(engine, service);
   swarm.services.push(service);
   reconcile(engine, service);
@@ -470,6 +473,7 @@ export function serviceUpdate(
   }
   if (endpointMode === 'dnsrr') service.endpointMode = 'dnsrr';
   else delete service.endpointMode;
+  if (change.ports !== undefined || change.endpointMode !== undefined) delete service.endpointUnallocated;
   const after = specOf(service);
   const dirty = (x: ServiceSpecRecord) =>
     JSON.stringify([x.image, x.args, x.env, x.ports, x.endpointMode ?? 'vip', x.networks]);

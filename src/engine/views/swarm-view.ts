@@ -309,10 +309,15 @@ export function serviceView(engine: Engine, s: ServiceRecord): GoValue {
       goStruct('swarm.Endpoint', [
         f(
           'Spec',
-          goStruct('swarm.EndpointSpec', [
-            f('Mode', s.endpointMode ?? 'vip', { omitempty: true }),
-            f('Ports', goSlice(ports, ports.length === 0), { omitempty: true }),
-          ]),
+          goStruct(
+            'swarm.EndpointSpec',
+            s.endpointUnallocated
+              ? [f('Mode', '', { omitempty: true }), f('Ports', goSlice([], true), { omitempty: true })]
+              : [
+                  f('Mode', s.endpointMode ?? 'vip', { omitempty: true }),
+                  f('Ports', goSlice(ports, ports.length === 0), { omitempty: true }),
+                ],
+          ),
           { omitempty: true },
         ),
         f('Ports', goSlice(ports, ports.length === 0), { omitempty: true }),

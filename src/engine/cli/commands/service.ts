@@ -379,11 +379,44 @@ function runningTasks(s: ServiceRecord): number {
   return s.tasks.filter((t) => t.state === 'running').length;
 }
 
+/**
+ * The PORTS column as the CLI's `serviceContext.Ports` draws it: ingress ports sorted by protocol
+ * then published port, runs of consecutive published and target ports folded into ranges
+ * (`*:8080-8081->80-81/tcp`). Differences are unsigned there: a smaller port starts a new range.
+ */
 function portsText(s: ServiceRecord): string {
-  return s.ports
-    .filter((p) => p.publishMode === 'ingress')
-    .map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol}`)
-    .join(', ');
+  const sorted = [...s.ports].sort((a, b) =>
+    a.protocol === b.protocol ? a.publishedPort - b.publishedPort : a.protocol < b.protocol ? -1 : 1,
+  );
+  const gap = (a: number, b: number) => (a < b ? Number.POSITIVE_INFINITY : a - b);
+  const out: string[] = [];
+  let pr = { pStart: 0, pEnd: 0, tStart: 0, tEnd: 0, protocol: '' };
+  const text = (r: typeof pr) =>
+    `*:${r.pEnd > r.pStart ? `${r.pStart}-${r.pEnd}` : r.pStart}->${r.tEnd > r.tStart ? `${r.tStart}-${r.tEnd}` : r.tStart}/${r.protocol}`;
+  for (const p of sorted) {
+    if (p.publishMode !== 'ingress') continue;
+    const isRange = pr.tEnd !== pr.tStart;
+    if (
+      p.protocol !== pr.protocol ||
+      gap(p.publishedPort, pr.pEnd) > 1 ||
+      gap(p.targetPort, pr.tEnd) > 1 ||
+      (isRange && p.targetPort <= pr.tEnd)
+    ) {
+      if (pr.pStart > 0) out.push(text(pr));
+      pr = {
+        pStart: p.publishedPort,
+        pEnd: p.publishedPort,
+        tStart: p.targetPort,
+        tEnd: p.targetPort,
+        protocol: p.protocol,
+      };
+      continue;
+    }
+    pr.pEnd = p.publishedPort;
+    pr.tEnd = p.targetPort;
+  }
+  if (pr.pStart > 0) out.push(text(pr));
+  return out.join(', ');
 }
 
 const serviceListFormat = (noTrunc: boolean) => ({
