@@ -358,6 +358,8 @@ export interface SwarmRecord {
    */
   defaultAddrPool?: string[];
   subnetSize?: number;
+  /** `Spec.Orchestration.TaskHistoryRetentionLimit` once `swarm update` set it (default 5). */
+  taskHistoryLimit?: number;
   /**
    * When the node sets up its ingress sandbox (and docker_gwbridge with it) on its own, a moment
    * after init (swarm clock ms); gone once done.

@@ -55,7 +55,11 @@ function setSwarmClock(engine: Engine, ms: number): void {
 
 /** A docker command starts: the swarm's clock moves on by a CLI round trip (see `CLI_ROUND_TRIP_MS`). */
 export function noteCliRoundTrip(engine: Engine): void {
-  if (engine.state.swarm) setSwarmClock(engine, swarmNowMs(engine) + CLI_ROUND_TRIP_MS);
+  if (!engine.state.swarm) return;
+  setSwarmClock(engine, swarmNowMs(engine) + CLI_ROUND_TRIP_MS);
+  // The node's agent works on its own: the ingress sandbox (and docker_gwbridge) appears about a
+  // second after init whatever the commands are (recorded in 183: listed nine commands after init).
+  settleIngressSandbox(engine, swarmNowMs(engine));
 }
 
 /** Moves the swarm's clock on by `ms` (the CLI waited that long) and starts the tasks now due. */

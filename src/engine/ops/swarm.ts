@@ -137,11 +137,22 @@ function resolveAdvertiseAddr(engine: Engine, given: string): string {
   if (host === 'eth0') return `${engine.state.daemon.hostIp}:${port}`;
   if (host === 'lo') return `127.0.0.1:${port}`;
   const ip = parseIp(host);
-  if (!ip || ip.addr === 0n) {
-    if (/^[a-z][a-z0-9]*$/i.test(host) && !ip) throw badRequest('no such interface');
-    throw badRequest(BAD_ADVERTISE_ADDR);
-  }
+  // Recorded (193): an unknown interface name gets the same answer as a zero address.
+  if (!ip || ip.addr === 0n) throw badRequest(BAD_ADVERTISE_ADDR);
   return `${host}:${port}`;
+}
+
+/** The parts of the cluster spec `swarm update` can change here. */
+export interface SwarmUpdateRequest {
+  taskHistoryLimit?: number;
+}
+
+/** `POST /swarm/update`: a new cluster spec (a new object version). */
+export function swarmUpdate(engine: Engine, req: SwarmUpdateRequest): void {
+  const swarm = requireManager(engine);
+  if (req.taskHistoryLimit !== undefined) swarm.taskHistoryLimit = req.taskHistoryLimit;
+  swarm.index++;
+  swarm.updatedAt = engine.now();
 }
 
 /** `POST /swarm/join`: no other node is reachable from a sandbox. */

@@ -23,15 +23,8 @@ export function swarmView(swarm: SwarmRecord): GoValue {
   return goStruct('swarm.Swarm', [
     f('ID', swarm.clusterId),
     ...meta(swarm.index, swarm.createdAt, swarm.updatedAt),
-    f('Spec', clusterSpecView()),
-    f(
-      'TLSInfo',
-      goStruct('swarm.TLSInfo', [
-        f('TrustRoot', '', { omitempty: true }),
-        f('CertIssuerSubject', goSlice([], true), { omitempty: true }),
-        f('CertIssuerPublicKey', goSlice([], true), { omitempty: true }),
-      ]),
-    ),
+    f('Spec', clusterSpecView(swarm)),
+    f('TLSInfo', tlsInfoView()),
     f('RootRotationInProgress', false),
     f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
     f('SubnetSize', addrPools(swarm).size),
@@ -43,13 +36,37 @@ export function swarmView(swarm: SwarmRecord): GoValue {
   ]);
 }
 
-function clusterSpecView(): GoValue {
+/** The cluster as `GET /info` shows it (`swarm.ClusterInfo`: the swarm without its join tokens). */
+export function clusterInfoView(swarm: SwarmRecord): GoValue {
+  return goStruct('swarm.ClusterInfo', [
+    f('ID', swarm.clusterId),
+    ...meta(swarm.index, swarm.createdAt, swarm.updatedAt),
+    f('Spec', clusterSpecView(swarm)),
+    f('TLSInfo', tlsInfoView()),
+    f('RootRotationInProgress', false),
+    f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
+    f('SubnetSize', addrPools(swarm).size),
+    f('DataPathPort', 4789),
+  ]);
+}
+
+function tlsInfoView(): GoValue {
+  return goStruct('swarm.TLSInfo', [
+    f('TrustRoot', '', { omitempty: true }),
+    f('CertIssuerSubject', goSlice([], true), { omitempty: true }),
+    f('CertIssuerPublicKey', goSlice([], true), { omitempty: true }),
+  ]);
+}
+
+function clusterSpecView(swarm: SwarmRecord): GoValue {
   return goStruct('swarm.Spec', [
     f('Name', 'default', { omitempty: true }),
     f('Labels', goStringMap({})),
     f(
       'Orchestration',
-      goStruct('swarm.OrchestrationConfig', [f('TaskHistoryRetentionLimit', goPtr(5), { omitempty: true })]),
+      goStruct('swarm.OrchestrationConfig', [
+        f('TaskHistoryRetentionLimit', goPtr(swarm.taskHistoryLimit ?? 5), { omitempty: true }),
+      ]),
     ),
     f(
       'Raft',

@@ -7,6 +7,7 @@ import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct } from '../go/values.ts';
 import { addrPools } from '../ops/overlay-ipam.ts';
 import { containerCounts, localNodeState, SYSTEM } from '../ops/system.ts';
+import { clusterInfoView } from './swarm-view.ts';
 
 /** `GET /version`. */
 export function versionView(engineBuildTime: string = SYSTEM.buildTime): GoValue {
@@ -137,21 +138,7 @@ function swarmInfoView(engine: Engine): GoValue {
     f('RemoteManagers', swarm ? goSlice([peer(swarm.advertiseAddr)]) : goSlice([], true)),
     f('Nodes', swarm ? 1 : 0, { omitempty: true }),
     f('Managers', swarm ? 1 : 0, { omitempty: true }),
-    f(
-      'Cluster',
-      swarm
-        ? goPtr(
-            goStruct('swarm.ClusterInfo', [
-              f('ID', swarm.clusterId),
-              f('SubnetSize', addrPools(swarm).size),
-              f('DataPathPort', 4789),
-              f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
-              f('RootRotationInProgress', false),
-            ]),
-          )
-        : null,
-      { omitempty: true },
-    ),
+    f('Cluster', swarm ? goPtr(clusterInfoView(swarm)) : null, { omitempty: true }),
   ]);
 }
 
@@ -332,11 +319,13 @@ export function infoText(engine: Engine): string {
       `  ClusterID: ${swarm.clusterId}`,
       '  Managers: 1',
       '  Nodes: 1',
-      `  Default Address Pool: ${addrPools(swarm).bases.map((p) => `${p}  `).join('')}`,
+      `  Default Address Pool: ${addrPools(swarm)
+        .bases.map((p) => `${p}  `)
+        .join('')}`,
       `  SubnetSize: ${addrPools(swarm).size}`,
       '  Data Path Port: 4789',
       '  Orchestration:',
-      '   Task History Retention Limit: 5',
+      `   Task History Retention Limit: ${swarm.taskHistoryLimit ?? 5}`,
       '  Raft:',
       '   Snapshot Interval: 10000',
       '   Number of Old Snapshots to Retain: 0',

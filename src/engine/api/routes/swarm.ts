@@ -9,7 +9,14 @@ import {
   serviceRemove,
   taskList,
 } from '../../ops/services.ts';
-import { requireManager, type SwarmInitRequest, swarmInit, swarmJoin, swarmLeave } from '../../ops/swarm.ts';
+import {
+  requireManager,
+  type SwarmInitRequest,
+  swarmInit,
+  swarmJoin,
+  swarmLeave,
+  swarmUpdate,
+} from '../../ops/swarm.ts';
 import { nodeView, serviceView, swarmView, taskView } from '../../views/swarm-view.ts';
 import { ApiError } from '../errors.ts';
 import { parseFiltersParam } from '../filters.ts';
@@ -50,6 +57,19 @@ const SERVICE_SPEC = T.struct('ServiceSpec', {
   EndpointSpec: T.any,
 });
 
+const SWARM_SPEC = T.struct('Spec', {
+  Name: T.string,
+  Labels: T.map(T.string),
+  Orchestration: T.struct('OrchestrationConfig', {
+    TaskHistoryRetentionLimit: T.ptr({ kind: 'int', name: 'int64' }),
+  }),
+  Raft: T.any,
+  Dispatcher: T.any,
+  CAConfig: T.any,
+  TaskDefaults: T.any,
+  EncryptionConfig: T.any,
+});
+
 const EOF_BODY = () => {
   throw new ApiError(400, 'EOF');
 };
@@ -68,6 +88,17 @@ export const swarmRoutes: Route[] = [
   }),
   post('/swarm/join', ({ engine, req }) => {
     swarmJoin(engine, readJson(req, JOIN_REQUEST, EOF_BODY) ?? {});
+  }),
+  post('/swarm/update', ({ engine, req }) => {
+    requireManager(engine);
+    const spec = readJson<{ Orchestration?: { TaskHistoryRetentionLimit?: number | null } }>(
+      req,
+      SWARM_SPEC,
+      EOF_BODY,
+    );
+    const limit = spec?.Orchestration?.TaskHistoryRetentionLimit;
+    swarmUpdate(engine, typeof limit === 'number' ? { taskHistoryLimit: limit } : {});
+    return emptyResponse(200);
   }),
   post('/swarm/leave', ({ engine, req }) => {
     swarmLeave(engine, boolValue(req, 'force'));

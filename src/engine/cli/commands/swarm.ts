@@ -1,7 +1,14 @@
 /** `docker swarm init|join|join-token|leave`. */
 import { unavailable } from '../../errors.ts';
 import { parseCidr } from '../../ipam.ts';
-import { requireManager, rotateJoinToken, swarmInit, swarmJoin, swarmLeave } from '../../ops/swarm.ts';
+import {
+  requireManager,
+  rotateJoinToken,
+  swarmInit,
+  swarmJoin,
+  swarmLeave,
+  swarmUpdate,
+} from '../../ops/swarm.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { printDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
@@ -223,6 +230,57 @@ const leave: LeafCommand = {
   },
 };
 
+const update: LeafCommand = {
+  name: 'update',
+  use: '[OPTIONS]',
+  short: 'Update the swarm',
+  args: { kind: 'none' },
+  flags: [
+    { name: 'autolock', type: 'bool', help: 'Change manager autolocking setting (true|false)' },
+    {
+      name: 'cert-expiry',
+      type: 'duration',
+      defaultText: '2160h0m0s',
+      help: 'Validity period for node certificates (ns|us|ms|s|m|h)',
+    },
+    {
+      name: 'dispatcher-heartbeat',
+      type: 'duration',
+      defaultText: '5s',
+      help: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)',
+    },
+    {
+      name: 'external-ca',
+      type: { repeatable: true, typeName: 'external-ca' },
+      help: 'Specifications of one or more certificate signing endpoints',
+    },
+    { name: 'max-snapshots', type: 'uint', help: 'Number of additional Raft snapshots to retain' },
+    {
+      name: 'snapshot-interval',
+      type: 'uint',
+      defaultText: '10000',
+      help: 'Number of log entries between Raft snapshots',
+    },
+    { name: 'task-history-limit', type: 'int', defaultText: '5', help: 'Task history retention limit' },
+  ],
+  run(ctx) {
+    try {
+      if (ctx.flags.has('autolock')) {
+        requireManager(ctx.engine);
+        throw unavailable('autolock is not available in this sandbox');
+      }
+      swarmUpdate(
+        ctx.engine,
+        ctx.flags.has('task-history-limit') ? { taskHistoryLimit: ctx.flags.int('task-history-limit') } : {},
+      );
+      ctx.term.println('Swarm updated.');
+      return 0;
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
 const unlockKey: LeafCommand = {
   name: 'unlock-key',
   use: '[OPTIONS]',
@@ -245,5 +303,5 @@ const unlockKey: LeafCommand = {
 registerCommand({
   name: 'swarm',
   short: 'Manage Swarm',
-  children: [init, join, joinToken, leave, unlockKey],
+  children: [init, join, joinToken, leave, unlockKey, update],
 });
