@@ -152,7 +152,11 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   const isHost = networkMode === 'host';
   const isContainerMode = networkMode.startsWith('container:');
   validateNetContainerMode(req, isHost, isContainerMode);
-  for (const link of hc.Links ?? []) {
+  // registerLinks: on a user-defined network the daemon ignores HostConfig.Links (the CLI put
+  // them in the endpoint config, where they are DNS aliases), so a missing target is no error.
+  const userMode = !['default', 'bridge', 'host', 'none'].includes(networkMode) && !isContainerMode;
+  const links = userMode ? [] : (hc.Links ?? []);
+  for (const link of links) {
     const target = link.split(':')[0]!;
     try {
       findContainer(engine, target);
@@ -212,7 +216,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
       dnsSearch: [...(hc.DnsSearch ?? [])],
       dnsOptions: [...(hc.DnsOptions ?? [])],
       extraHosts: [...(hc.ExtraHosts ?? [])],
-      links: (hc.Links ?? []).map((l) => normalizeLink(engine, name, l)),
+      links: links.map((l) => normalizeLink(engine, name, l)),
       restartPolicy: { name: restart || 'no', maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
       privileged: Boolean(hc.Privileged),
       capAdd: [...(hc.CapAdd ?? [])],

@@ -3,7 +3,7 @@
 import type { Engine } from '../engine.ts';
 import { badRequest, forbidden, serverError } from '../errors.ts';
 import { contains, parseCidr, parseIp } from '../ipam.ts';
-import type { NetworkRecord } from '../model/state.ts';
+import type { ContainerRecord, NetworkRecord } from '../model/state.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
 import { findContainer, findNetwork } from './lookup.ts';
 import { afterSwarmConnect, afterSwarmDisconnect, beforeSwarmConnect } from './swarm.ts';
@@ -72,7 +72,7 @@ export function networkConnect(
     if (nw.scope === 'swarm') afterSwarmConnect(engine, nw, endpoint);
     // The first user-defined network starts the embedded DNS, which rewrites resolv.conf.
     if (!nw.predefined) container.embeddedDns = true;
-    // The daemon appends the new address to /etc/hosts (a disconnect leaves it there).
+    // The daemon appends the new address to /etc/hosts (see dropOwnHostsLines for disconnect).
     if (endpoint.ipv4 && container.hostsIps && !nw.ingress) container.hostsIps.push(endpoint.ipv4);
   }
 }
@@ -110,7 +110,21 @@ export function networkDisconnect(
     );
   }
   void force;
+  if (running && !nw.predefined) dropOwnHostsLines(container);
   deactivateEndpoint(endpoint);
   container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
   if (running) afterSwarmDisconnect(engine, container.id, nw);
+}
+
+/**
+ * libnetwork's sbLeave deletes the network's service records from /etc/hosts, matching lines by
+ * their names only (`etchosts.Delete`): the hostname is an alias on a user-defined network, so
+ * every own line goes, whatever its address (golden 182). The default bridge has no service
+ * records, so `disconnect bridge` leaves every line (117); a name equal to the container's is
+ * skipped by getSvcRecords.
+ */
+function dropOwnHostsLines(container: ContainerRecord): void {
+  // A domain makes the line `host.domain<TAB>host`, which the `\t<name>` suffix match misses.
+  if (container.domainname || container.hostname === container.name) return;
+  container.hostsIps = [];
 }

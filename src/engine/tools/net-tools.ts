@@ -359,6 +359,16 @@ export function hostname(proc: Proc): ProcResult {
       proc.out(`${engine.state.daemon.hostIp}\n`);
       return exited(0);
     }
+    // musl's gethostbyname answers from /etc/hosts first: every line naming the hostname.
+    const fromHosts = (readFile(engine, container, '/etc/hosts') ?? '')
+      .split('\n')
+      .map((l) => l.split(/\s+/))
+      .filter((w) => w.length > 1 && w.slice(1).includes(container.hostname))
+      .map((w) => w[0]!);
+    if (fromHosts.length) {
+      proc.out(`${fromHosts.join(' ')}\n`);
+      return exited(0);
+    }
     const ifs = interfaces(engine, netnsOwner(engine, container));
     if (!ifs.length) {
       // Its own name is not in /etc/hosts and no DNS answers for it.

@@ -285,6 +285,9 @@ export function buildCreateRequest(
     NonNullable<ContainerCreateRequest['NetworkingConfig']>['EndpointsConfig']
   >[string] = {};
   if (aliases.length) endpoint.Aliases = aliases;
+  // The CLI copies `--link` into the endpoint of a user-defined network: there the daemon makes
+  // it a DNS alias of that endpoint instead of a legacy link.
+  if (flags.list('link').length && isUserDefinedMode(networkMode)) endpoint.Links = flags.list('link');
   const ipv4 = flags.string('ip');
   const ipv6 = flags.string('ip6');
   if (ipv4 || ipv6)
@@ -337,4 +340,9 @@ export function buildCreateRequest(
     },
     NetworkingConfig: { EndpointsConfig: endpointsConfig },
   };
+}
+
+/** runconfig's `NetworkMode.IsUserDefined`. */
+function isUserDefinedMode(mode: string): boolean {
+  return !['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:');
 }
