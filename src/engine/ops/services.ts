@@ -119,6 +119,7 @@ export function serviceCreate(
   checkEndpointSpec(endpointMode, ports);
   const networks: NetworkRecord[] = [];
   for (const n of spec.TaskTemplate?.Networks ?? []) networks.push(findNetwork(engine, n.Target));
+  checkNotIngress(networks);
   checkPortConflicts(swarm, ports);
   const name = spec.Name || randomName(engine);
   if (swarm.services.some((s) => s.name === name)) {
@@ -185,6 +186,16 @@ function checkPortConflicts(swarm: SwarmRecord, ports: ServiceRecord['ports'], s
         `rpc error: code = InvalidArgument desc = port '${p.publishedPort}' is already in use by service '${holder.name}' (${holder.id}) as an ingress port`,
       );
     }
+  }
+}
+
+/** The manager's check: ingress comes only with published ports, never by name. */
+function checkNotIngress(networks: NetworkRecord[]): void {
+  const ingress = networks.find((n) => n.ingress);
+  if (ingress) {
+    throw badRequest(
+      `rpc error: code = InvalidArgument desc = Service cannot be explicitly attached to the ingress network "${ingress.name}"`,
+    );
   }
 }
 
@@ -425,6 +436,8 @@ export interface ServiceChange {
   env?: string[];
   ports?: ServiceRecord['ports'];
   endpointMode?: 'vip' | 'dnsrr';
+  /** The whole new `TaskTemplate.Networks` (targets are network IDs or names). */
+  networks?: Array<{ target: string; aliases: string[] }>;
 }
 
 function specOf(s: ServiceRecord): ServiceSpecRecord {
@@ -457,6 +470,8 @@ export function serviceUpdate(
   const ports = change.ports ?? service.ports;
   const endpointMode = change.endpointMode ?? service.endpointMode ?? 'vip';
   checkEndpointSpec(endpointMode, ports);
+  const networks = change.networks?.map((n) => ({ nw: findNetwork(engine, n.target), aliases: n.aliases }));
+  if (networks) checkNotIngress(networks.map((n) => n.nw));
   checkPortConflicts(swarm, ports, service);
   settleTasks(engine);
   const before = specOf(service);
@@ -464,6 +479,7 @@ export function serviceUpdate(
   if (change.image !== undefined) service.image = normalizeImage(change.image);
   if (change.args !== undefined) service.args = change.args;
   if (change.env !== undefined) service.env = change.env;
+  if (networks) service.networks = networks.map((n) => ({ target: n.nw.id, aliases: [...n.aliases] }));
   if (change.ports !== undefined) {
     service.ports = change.ports;
     assignPublishedPorts(

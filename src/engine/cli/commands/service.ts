@@ -25,6 +25,45 @@ import { registerCommand } from '../docker.ts';
 import type { FlagSpec } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 
+/** A `--network` / `--network-add` value: a name, or `name=X,alias=Y,…` as the CLI's NetworkOpt reads it. */
+function parseNetworkFlag(raw: string): { name: string; aliases: string[] } {
+  let name = raw;
+  const aliases: string[] = [];
+  if (raw.includes('=')) {
+    for (const part of raw.split(',')) {
+      const [k, v = ''] = part.split('=', 2) as [string, string?];
+      if (k === 'name') name = v;
+      else if (k === 'alias') aliases.push(v);
+    }
+  }
+  return { name, aliases };
+}
+
+/**
+ * The CLI's `updateNetworks`: drop `--network-rm` ones (by ID), append `--network-add` ones (an
+ * already attached one is an error), and send them sorted by network ID. Returns an error text.
+ */
+function updatedNetworks(
+  ctx: CommandContext,
+  svc: ServiceRecord,
+): Array<{ target: string; aliases: string[] }> | string {
+  const removeIds = new Set<string>();
+  for (const term of ctx.flags.list('network-rm')) {
+    const nw = tryFindNetwork(ctx.engine, term);
+    if (!nw) return `Error: No such network: ${term}`;
+    removeIds.add(nw.id);
+  }
+  const out = svc.networks.filter((n) => !removeIds.has(n.target)).map((n) => ({ ...n }));
+  for (const raw of ctx.flags.list('network-add')) {
+    const { name, aliases } = parseNetworkFlag(raw);
+    const nw = tryFindNetwork(ctx.engine, name);
+    if (!nw) return `Error: No such network: ${name}`;
+    if (out.some((n) => n.target === nw.id)) return `service is already attached to network ${name}`;
+    out.push({ target: nw.id, aliases });
+  }
+  return out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+}
+
 const specFlags: FlagSpec[] = [
   { name: 'constraint', type: 'list', help: 'Placement constraints' },
   { name: 'container-label', type: 'list', help: 'Container labels' },
@@ -219,15 +258,7 @@ const create: LeafCommand = {
       return printDaemonError(ctx, e);
     }
     for (const raw of flags.list('network')) {
-      let name = raw;
-      const aliases: string[] = [];
-      if (raw.includes('=')) {
-        for (const part of raw.split(',')) {
-          const [k, v = ''] = part.split('=', 2) as [string, string?];
-          if (k === 'name') name = v;
-          else if (k === 'alias') aliases.push(v);
-        }
-      }
+      const { name, aliases } = parseNetworkFlag(raw);
       const nw = tryFindNetwork(ctx.engine, name);
       if (!nw) {
         ctx.term.eprintln(`Error: No such network: ${name}`);
@@ -697,6 +728,12 @@ const update: LeafCommand = {
     { name: 'force', type: 'bool', help: 'Force update even if no changes require it' },
     { name: 'image', type: 'string', help: 'Service image tag' },
     {
+      name: 'network-add',
+      type: { repeatable: true, typeName: 'network' },
+      help: 'Add a network',
+    },
+    { name: 'network-rm', type: 'list', help: 'Remove a network' },
+    {
       name: 'publish-add',
       type: { repeatable: true, typeName: 'port' },
       help: 'Add or update a published port',
@@ -740,6 +777,14 @@ const update: LeafCommand = {
           }
         }
         change.ports = updatePorts(svc.ports, add, rm);
+      }
+      if (ctx.flags.has('network-add') || ctx.flags.has('network-rm')) {
+        const networks = updatedNetworks(ctx, svc);
+        if (typeof networks === 'string') {
+          ctx.term.eprintln(networks);
+          return 1;
+        }
+        change.networks = networks;
       }
       if (ctx.flags.has('endpoint-mode')) {
         change.endpointMode = ctx.flags.string('endpoint-mode') === 'dnsrr' ? 'dnsrr' : 'vip';
