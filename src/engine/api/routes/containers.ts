@@ -197,6 +197,10 @@ export const containerRoutes: Route[] = [
     return emptyResponse(204);
   }),
   post('/containers/{name:.*}/rename', ({ engine, req, params }) => {
+    // `daemon.ContainerRename` checks both names before looking the container up.
+    if (!params.name || !req.query.get('name')) {
+      throw new ApiError(400, 'Neither old nor new names may be empty');
+    }
     containerRename(engine, params.name!, req.query.get('name') ?? '');
     return emptyResponse(204);
   }),

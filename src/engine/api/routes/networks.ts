@@ -26,6 +26,13 @@ const IPAM_CONFIG = T.struct('IPAMConfig', {
 });
 
 /** `types.NetworkCreateRequest` (NetworkCreate embedded). */
+/** Go's `strconv.ParseBool`. */
+function parseGoBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
+}
+
 export const NETWORK_CREATE_REQUEST = T.struct('NetworkCreateRequest', {
   Name: T.string,
   CheckDuplicate: T.bool,
@@ -106,7 +113,13 @@ export const networkRoutes: Route[] = [
     const nw = networkInspect(engine, term);
     // `?scope=` narrows the lookup: a local network is not found in the swarm scope.
     if (scope !== '' && scope !== nw.scope) throw new ApiError(404, `network ${term} not found`);
-    void boolValue(req, 'verbose');
+    const verbose = req.query.get('verbose') ?? '';
+    if (verbose !== '' && parseGoBool(verbose) === undefined) {
+      throw new ApiError(
+        400,
+        `invalid value for verbose: ${verbose}: strconv.ParseBool: parsing ${JSON.stringify(verbose)}: invalid syntax`,
+      );
+    }
     return goJsonResponse(200, networkView(engine, nw, true));
   }),
   post('/networks/create', ({ engine, req }) => {
