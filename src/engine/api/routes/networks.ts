@@ -16,7 +16,7 @@ import { parseFiltersParam } from '../filters.ts';
 import { field, T } from '../go-decode.ts';
 import type { ApiResponse } from '../http.ts';
 import { emptyResponse, goJsonResponse, jsonResponse } from '../respond.ts';
-import { boolValue, del, get, post, type Route, type RouteContext, readJson } from '../route.ts';
+import { del, get, post, type Route, type RouteContext, readJson } from '../route.ts';
 
 const IPAM_CONFIG = T.struct('IPAMConfig', {
   Subnet: T.string,
