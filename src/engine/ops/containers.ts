@@ -711,7 +711,10 @@ export function containerRename(engine: Engine, term: string, newName: string): 
   const c = getContainer(engine, term);
   const name = newName.startsWith('/') ? newName.slice(1) : newName;
   if (!VALID_CONTAINER_NAME.test(name)) {
-    throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    // Rename reserves the name through the registrar, which sees it with its leading slash.
+    throw badRequest(
+      `Error when allocating new name: Invalid container name (/${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+    );
   }
   if (name === c.name) throw badRequest('Renaming a container with the same name as its current name');
   const holder = engine.state.containers.find((x) => x.name === name);

@@ -20,6 +20,9 @@ export function networkConnect(
   const container = findContainer(engine, containerTerm);
   const nw = findNetwork(engine, networkTerm);
   const mode = container.hostConfig.networkMode;
+  // validateEndpointSettings parses the addresses first; its message has a stray `)` (175).
+  if (req.ipv4 && (parseIp(req.ipv4)?.v6 ?? true)) throw badRequest(`Invalid IPv4 address: ${req.ipv4})`);
+  if (req.ipv6 && !(parseIp(req.ipv6)?.v6 ?? false)) throw badRequest(`Invalid IPv6 address: ${req.ipv6})`);
   if (nw.driver === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
   if (mode === 'host' || mode.startsWith('container:')) {
     throw badRequest(

@@ -312,6 +312,15 @@ export function resolve(engine: Engine, c: ContainerRecord, name: string): Resol
   if (parseIp(name)) return { ip: name };
   const fromHosts = hostsLookup(engine, c, name);
   if (fromHosts) return { ip: fromHosts };
+  // musl's res_mkquery refuses a name with an empty label or one over 63 bytes: no query is sent.
+  if (
+    name
+      .replace(/\.$/, '')
+      .split('.')
+      .some((l) => l.length === 0 || l.length > 63)
+  ) {
+    return { error: 'notfound' };
+  }
   if (usesEmbeddedDns(engine, c)) {
     const ip = embeddedDnsLookup(engine, c, name);
     return ip ? { ip } : { error: 'notfound' };
@@ -355,11 +364,12 @@ export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
   const gw = defaultRouteIface(ifaces);
   if (!gw) return { kind: 'unreachable' };
   // Through the gateway: the sandbox host and other bridges' gateways answer; containers on other
-  // networks are isolated by Docker's iptables rules; internal networks have no way out.
+  // networks are isolated by Docker's iptables rules. Bridge addresses are delivered locally, not
+  // forwarded, so even an internal network reaches every bridge's gateway (176); the sandbox's
+  // eth0 address is forwarded (ttl 63), which the internal network's DROP rule stops (101, 112).
+  if (isBridgeGateway(engine, ip)) return { kind: 'ok', target: null };
   if (gw.network.internal) return { kind: 'lost' };
-  if (ip === engine.state.daemon.hostIp) return { kind: 'ok', target: null };
-  // Bridge addresses are the sandbox host's own: delivered locally, not forwarded between bridges.
-  return isBridgeGateway(engine, ip) ? { kind: 'ok', target: null } : { kind: 'lost' };
+  return ip === engine.state.daemon.hostIp ? { kind: 'ok', target: null } : { kind: 'lost' };
 }
 
 /** An address of one of Docker's bridges on the sandbox host (docker0's 172.17.0.1, br-…'s). */
