@@ -151,6 +151,27 @@ async function untilExited(
   }
 }
 
+/**
+ * `?size=1`: `types.Container` gets SizeRw and SizeRootFs after Ports, both `omitempty` (an
+ * untouched container has no SizeRw; recorded in 189).
+ */
+function withSizes(
+  engine: Engine,
+  c: ContainerRecord,
+  summary: Record<string, unknown>,
+): Record<string, unknown> {
+  const sizeRw = Object.values(c.files ?? {}).reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const sizeRootFs = sizeRw + (engine.state.images.find((i) => i.id === c.imageId)?.size ?? 0);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(summary)) {
+    out[k] = v;
+    if (k !== 'Ports') continue;
+    if (sizeRw) out.SizeRw = sizeRw;
+    if (sizeRootFs) out.SizeRootFs = sizeRootFs;
+  }
+  return out;
+}
+
 export const containerRoutes: Route[] = [
   get('/containers/json', ({ engine, req }) => {
     const filters = parseFiltersParam(req);
@@ -159,9 +180,12 @@ export const containerRoutes: Route[] = [
       limit: intParam(req, 'limit') ?? 0,
       filters,
     });
+    const size = boolValue(req, 'size');
     return jsonResponse(
       200,
-      list.map((c) => containerSummary(engine, c)),
+      list.map((c) =>
+        size ? withSizes(engine, c, containerSummary(engine, c)) : containerSummary(engine, c),
+      ),
     );
   }),
   post('/containers/create', ({ engine, req }) => {

@@ -8,6 +8,7 @@ import {
   parseReference,
   pruneImages,
   pullImage,
+  referenceMatches,
   removeImage,
   tagImage,
 } from '../../ops/images.ts';
@@ -45,7 +46,21 @@ export const imageRoutes: Route[] = [
     const list = [...listImages(engine, filters)].sort(
       (a, b) => Date.parse(b.created) - Date.parse(a.created),
     );
-    return jsonResponse(200, list.map(imageSummary));
+    // With a reference filter the daemon lists only the references that match it (recorded: 189).
+    const refs = filters.reference;
+    const matches = (ref: string) =>
+      refs?.some((r) => referenceMatches(ref.includes('@') ? `${ref.slice(0, ref.indexOf('@'))}:` : ref, r));
+    const shown = refs?.length
+      ? list.map((img) => ({
+          ...img,
+          repoTags: img.repoTags.filter(matches),
+          repoDigests: img.repoDigests.filter(matches),
+        }))
+      : list;
+    return jsonResponse(
+      200,
+      shown.map((img) => imageSummary(img)),
+    );
   }),
   post('/images/create', ({ engine, req }) => {
     const from = (req.query.get('fromImage') ?? '').replace(/:$/, '');
@@ -77,15 +92,10 @@ export const imageRoutes: Route[] = [
       throw e;
     }
   }),
-  get('/images/{name:.*}/history', ({ engine, params }) => {
-    try {
-      return jsonResponse(200, imageHistory(getImage(engine, params.name!)));
-    } catch (e) {
-      if (e instanceof EngineError && e.status === 404)
-        throw notFound(`no such image: ${params.name}: ${e.message}`);
-      throw e;
-    }
-  }),
+  // Unlike inspect, history returns the image store's not-found error as it is.
+  get('/images/{name:.*}/history', ({ engine, params }) =>
+    jsonResponse(200, imageHistory(getImage(engine, params.name!))),
+  ),
   post('/images/{name:.*}/tag', ({ engine, req, params }) => {
     const repo = req.query.get('repo') ?? '';
     const tag = req.query.get('tag') ?? '';
@@ -126,6 +136,7 @@ export const imageRoutes: Route[] = [
     return progressStream(pushImage(engine, params.name!, req.query.get('tag') ?? '', auth));
   }),
   del('/images/{name:.*}', ({ engine, req, params }) => {
+    if (params.name === '') throw new ApiError(400, 'image name cannot be blank');
     const lines = removeImage(engine, params.name!, boolValue(req, 'force'));
     return jsonResponse(
       200,
