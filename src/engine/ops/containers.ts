@@ -534,7 +534,9 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
   const result: Record<string, PortBinding[]> = {};
   for (const port of Object.keys(wanted).sort()) {
     const proto = port.split('/')[1] ?? 'tcp';
-    const bindings = wanted[port]!;
+    // nat.SortPortMap: a port's bindings go highest host port first (a range counts as 0).
+    const hostPortNum = (b: PortBinding) => (/^[0-9]+$/.test(b.hostPort) ? Number(b.hostPort) : 0);
+    const bindings = [...wanted[port]!].sort((a, b) => hostPortNum(b) - hostPortNum(a));
     result[port] = [];
     for (const b of bindings) {
       const ip = b.hostIp || '0.0.0.0';
@@ -545,6 +547,13 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
       }
       let hostPort = b.hostPort;
       if (hostPort === '' || hostPort === '0') hostPort = String(nextDynamicPort(engine, ip, proto));
+      // A host range for one container port: the allocator takes the first free port in it.
+      const range = /^([0-9]+)-([0-9]+)$/.exec(hostPort);
+      if (range) {
+        let pick = Number(range[1]);
+        while (pick < Number(range[2]) && portTaken(engine, ip, String(pick), proto)) pick++;
+        hostPort = String(pick);
+      }
       const fail = (why: string) =>
         serverError(
           `driver failed programming external connectivity on endpoint ${c.name} (${endpointId}): ${why}`,

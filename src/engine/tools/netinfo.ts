@@ -358,6 +358,9 @@ export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
       if (!target) return { kind: 'lost' };
       // Default bridge with inter-container communication off drops container traffic.
       if (i.network.options['com.docker.network.bridge.enable_icc'] === 'false') return { kind: 'lost' };
+      // macvlan `private` mode forwards nothing between its own sub-interfaces (184).
+      if (i.network.driver === 'macvlan' && i.network.options.macvlan_mode === 'private')
+        return { kind: 'lost' };
       return { kind: 'ok', target };
     }
   }

@@ -320,6 +320,12 @@ const port: LeafCommand = {
     const fmt = (b: { hostIp: string; hostPort: string }) => `${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
     if (ctx.args[1]) {
       const want = ctx.args[1].includes('/') ? ctx.args[1] : `${ctx.args[1]}/tcp`;
+      // nat.NewPort parses the number first; its strconv error is printed as it is.
+      const bad = portNumberError(want.split('/')[0]!);
+      if (bad) {
+        ctx.term.eprintln(bad);
+        return 1;
+      }
       const list = bound[want] ?? [];
       if (!list.length) {
         ctx.term.eprintln(`Error: No public port '${want}' published for ${ctx.args[0]}`);
@@ -334,6 +340,16 @@ const port: LeafCommand = {
     return 0;
   },
 };
+
+/** go-connections' ParsePortRange as `docker port` meets it: the error text, or null. */
+function portNumberError(raw: string): string | null {
+  if (raw === '') return 'Empty string specified for ports.';
+  for (const part of raw.includes('-') ? raw.split('-', 2) : [raw]) {
+    if (!/^[0-9]+$/.test(part)) return `strconv.ParseUint: parsing ${JSON.stringify(part)}: invalid syntax`;
+    if (Number(part) > 65535) return `strconv.ParseUint: parsing ${JSON.stringify(part)}: value out of range`;
+  }
+  return null;
+}
 
 const inspect: LeafCommand = {
   name: 'inspect',
