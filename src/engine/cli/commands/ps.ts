@@ -1,7 +1,7 @@
 /** `docker ps` / `docker container ls`: filters, the CLI's container context and its formats. */
 
 import type { Engine } from '../../engine.ts';
-import { badRequest, EngineError } from '../../errors.ts';
+import { badRequest, EngineError, notFound } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
@@ -167,6 +167,8 @@ export function containerContext(engine: Engine, c: ContainerRecord, trunc: bool
   return goStruct('*formatter.ContainerContext', [f('trunc', trunc)], methods);
 }
 
+const HEALTH_VALUES = new Set(['starting', 'healthy', 'unhealthy', 'none']);
+
 /** `GET /containers/json` with Docker's filters; newest first. */
 export function listContainers(
   engine: Engine,
@@ -180,6 +182,19 @@ export function listContainers(
     if (!STATUSES.has(s)) throw badRequest(`Invalid filter 'status=${s}'`);
   for (const s of filters.exited ?? [])
     if (!/^-?\d+$/.test(s)) throw badRequest(`Invalid filter 'exited=${s}'`);
+  for (const s of filters.health ?? [])
+    if (!HEALTH_VALUES.has(s)) throw badRequest(`Unrecognised filter value for health: ${s}`);
+  // before/since name a container; the list keeps only those created after/before it.
+  const order = (c: ContainerRecord) => engine.state.containers.findIndex((x) => x.id === c.id);
+  const boundary = (key: 'before' | 'since') => {
+    const term = filters[key]?.at(-1);
+    if (term === undefined) return undefined;
+    const c = engine.state.containers.find((x) => x.id === term || x.name === term || x.id.startsWith(term));
+    if (!c) throw notFound(`no such container ${term}`);
+    return order(c);
+  };
+  const before = boundary('before');
+  const since = boundary('since');
   // The daemon lists from a copy that its handling of a just-finished exit has not updated yet.
   let list = engine.state.containers
     .map((c) => (c.exitUnseen === undefined ? c : asListedBeforeExit(c)))
@@ -200,11 +215,23 @@ export function listContainers(
         if (i < 0 ? !(l in c.labels) : c.labels[l.slice(0, i)] !== l.slice(i + 1)) return false;
       }
     }
+    if (before !== undefined && order(c) >= before) return false;
+    if (since !== undefined && order(c) <= since) return false;
     if (filters.network?.length) {
       const nets = c.endpoints.map((ep) => engine.state.networks.find((n) => n.id === ep.networkId));
-      if (!filters.network.some((n) => nets.some((nw) => nw && (nw.name === n || nw.id.startsWith(n)))))
-        return false;
+      // Names match the Networks keys; IDs match NetworkID, which is empty until the first start.
+      const started = c.sandboxId !== undefined;
+      const matches = (n: string) =>
+        nets.some((nw) => nw && (nw.name === n || (started && nw.id.startsWith(n))));
+      if (!filters.network.some(matches)) return false;
     }
+    if (filters['is-task']?.length) {
+      const managed = 'com.docker.swarm.task.id' in c.labels;
+      if (filters['is-task'].includes('true') && !managed) return false;
+      if (filters['is-task'].includes('false') && managed) return false;
+    }
+    // No container has a healthcheck here: only `none` matches.
+    if (filters.health?.length && !filters.health.includes('none')) return false;
     if (filters.ancestor?.length) {
       const ok = filters.ancestor.some((a) => {
         const img = findImage(engine, a);
@@ -226,7 +253,15 @@ export function listContainers(
       const ok = filters.expose.some((p) => c.exposedPorts.includes(p.includes('/') ? p : `${p}/tcp`));
       if (!ok) return false;
     }
-    if (filters.volume?.length) return false;
+    if (filters.volume?.length) {
+      // A mount matches by destination, or by its volume name (a bind by its source).
+      const mounts = c.hostConfig.binds.map((b) => {
+        const parts = b.split(':');
+        return parts.length === 1 ? { src: '', dest: parts[0]! } : { src: parts[0]!, dest: parts[1] ?? '' };
+      });
+      if (!filters.volume.some((v) => mounts.some((m) => m.dest === v || (m.src !== '' && m.src === v))))
+        return false;
+    }
     return true;
   });
   if (opts.limit > 0) list = list.slice(0, opts.limit);
