@@ -1,6 +1,8 @@
 /** `types.ImageSummary` (`GET /images/json`) and `image.HistoryResponseItem` (`/images/{name}/history`). */
+import type { Engine } from '../engine.ts';
 import type { ImageRecord } from '../model/state.ts';
 import { imageCatalog } from '../ops/images.ts';
+import { isImported } from './image-view.ts';
 
 const unix = (rfc3339: string) => Math.floor(Date.parse(rfc3339) / 1000);
 
@@ -21,10 +23,56 @@ export function imageSummary(img: ImageRecord): Record<string, unknown> {
   };
 }
 
-/** The image's layers, newest first: the CMD step (no layer), then one ADD or RUN per layer. */
-export function imageHistory(img: ImageRecord): Array<Record<string, unknown>> {
-  const cat = imageCatalog(img);
+interface HistoryStep {
+  created: number;
+  by: string;
+  size: number;
+  comment: string;
+}
+
+/**
+ * `image.HistoryResponseItem`s, newest first. Rows take the IDs (and tags) of the image and then
+ * its ancestors, one per row, as long as they are local; the rest are `<missing>`.
+ */
+export function imageHistory(engine: Engine, img: ImageRecord): Array<Record<string, unknown>> {
+  const chain: ImageRecord[] = [img];
+  for (let cur = img; cur.parent; ) {
+    const parent = engine.state.images.find((i) => i.id === cur.parent);
+    if (!parent || chain.includes(parent)) break;
+    chain.push(parent);
+    cur = parent;
+  }
+  return historySteps(engine, img).map((s, i) => {
+    const own = chain[i];
+    return {
+      Comment: s.comment,
+      Created: s.created,
+      CreatedBy: s.by,
+      Id: own ? own.id : '<missing>',
+      Size: s.size,
+      Tags: own?.repoTags.length ? own.repoTags : null,
+    };
+  });
+}
+
+function historySteps(engine: Engine, img: ImageRecord): HistoryStep[] {
   const created = unix(img.created);
+  if (img.commit) {
+    // `docker commit`: one entry (the container's Cmd, the commit message) over the parent's.
+    const parent = engine.state.images.find((i) => i.id === img.parent);
+    return [
+      {
+        created,
+        by: (img.commit.cmd ?? []).join(' '),
+        size: img.size - (parent?.size ?? 0),
+        comment: img.commit.comment,
+      },
+      ...(parent ? historySteps(engine, parent) : []),
+    ];
+  }
+  // The sandbox's own alpine was made by `docker import`: one entry (recorded in 87).
+  if (isImported(img)) return [{ created, by: '', size: img.size, comment: 'Imported from -' }];
+  const cat = imageCatalog(img);
   const steps: Array<{ by: string; size: number }> = [];
   if (cat.cmd) steps.push({ by: `/bin/sh -c #(nop)  CMD ${JSON.stringify(cat.cmd)}`, size: 0 });
   if (cat.entrypoint)
@@ -42,12 +90,5 @@ export function imageHistory(img: ImageRecord): Array<Record<string, unknown>> {
         : { by: `/bin/sh -c set -eux; # layer ${i}`, size: upper },
     );
   }
-  return steps.map((s, i) => ({
-    Comment: '',
-    Created: created,
-    CreatedBy: s.by,
-    Id: i === 0 ? img.id : '<missing>',
-    Size: s.size,
-    Tags: i === 0 && img.repoTags.length ? img.repoTags : null,
-  }));
+  return steps.map((st) => ({ created, by: st.by, size: st.size, comment: '' }));
 }

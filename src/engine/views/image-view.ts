@@ -34,7 +34,7 @@ function emptyConfig(): GoValue {
  * The sandbox's own alpine (no build time in the catalog) was made by `docker import` from the
  * course's busybox userland, so it carries import's comment and an empty ContainerConfig.
  */
-function isImported(img: ImageRecord): boolean {
+export function isImported(img: ImageRecord): boolean {
   return !img.commit && imageCatalog(img).created === null;
 }
 

@@ -94,7 +94,7 @@ export const imageRoutes: Route[] = [
   }),
   // Unlike inspect, history returns the image store's not-found error as it is.
   get('/images/{name:.*}/history', ({ engine, params }) =>
-    jsonResponse(200, imageHistory(getImage(engine, params.name!))),
+    jsonResponse(200, imageHistory(engine, getImage(engine, params.name!))),
   ),
   post('/images/{name:.*}/tag', ({ engine, req, params }) => {
     const repo = req.query.get('repo') ?? '';

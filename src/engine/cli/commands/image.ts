@@ -7,6 +7,7 @@ import type { ImageRecord } from '../../model/state.ts';
 import {
   BadReference,
   findImage,
+  getImage,
   listImages,
   parseReference,
   pruneImages,
@@ -16,6 +17,7 @@ import {
   tagImage,
 } from '../../ops/images.ts';
 import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
+import { imageHistory } from '../../views/image-summary.ts';
 import { imageView } from '../../views/image-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
@@ -275,11 +277,95 @@ const prune: LeafCommand = {
   },
 };
 
+/**
+ * The CLI's `formatter.Ellipsis`: cut to `max - 1` display columns plus `…` (the sandbox's texts
+ * are single-width).
+ */
+function ellipsis(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+type HistoryRow = ReturnType<typeof imageHistory>[number];
+
+/** `formatter.historyContext`: the row as templates see it. */
+function historyContext(ctx: CommandContext, row: HistoryRow, trunc: boolean, human: boolean): GoValue {
+  const id = String(row.Id);
+  const created = Number(row.Created) * 1000;
+  // `time.Unix(created, 0).Format(time.RFC3339)` in the CLI's zone (UTC here).
+  const rfc3339 = () => new Date(created).toISOString().replace(/\.\d+Z$/, 'Z');
+  const methods = {
+    ID: goFunc(() => (trunc && id.startsWith('sha256:') ? id.slice(7, 19) : id)),
+    CreatedSince: goFunc(() => (human ? `${humanDuration(ctx.engine.nowMs() - created)} ago` : rfc3339())),
+    CreatedAt: goFunc(rfc3339),
+    CreatedBy: goFunc(() => {
+      const by = String(row.CreatedBy).replaceAll('\t', ' ');
+      return trunc ? ellipsis(by, 45) : by;
+    }),
+    Size: goFunc(() => (human ? humanSize(Number(row.Size)) : String(row.Size))),
+    Comment: goFunc(() => String(row.Comment)),
+  };
+  return goStruct('*formatter.historyContext', [f('trunc', trunc), f('human', human)], methods);
+}
+
+const history: LeafCommand = {
+  name: 'history',
+  use: '[OPTIONS] IMAGE',
+  short: 'Show the history of an image',
+  args: { kind: 'exact', n: 1 },
+  flags: [
+    { name: 'format', type: 'string', help: 'Pretty-print images using a Go template' },
+    {
+      name: 'human',
+      short: 'H',
+      type: 'bool',
+      defaultText: 'true',
+      help: 'Print sizes and dates in human readable format',
+    },
+    { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only show image IDs' },
+  ],
+  run(ctx) {
+    let rows: HistoryRow[];
+    try {
+      rows = imageHistory(ctx.engine, getImage(ctx.engine, ctx.args[0]!));
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+    const trunc = !ctx.flags.bool('no-trunc');
+    const human = ctx.flags.has('human') ? ctx.flags.bool('human') : true;
+    const format = ctx.flags.string('format');
+    ctx.term.out(
+      formatList(
+        {
+          // `NewHistoryFormat`: quiet is the bare `{{.ID}}`, no header.
+          defaultFormat: ctx.flags.bool('quiet')
+            ? '{{.ID}}'
+            : `table {{.ID}}\t{{.${human ? 'CreatedSince' : 'CreatedAt'}}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}`,
+          headers: {
+            ID: 'IMAGE',
+            CreatedSince: 'CREATED',
+            CreatedAt: 'CREATED AT',
+            CreatedBy: 'CREATED BY',
+            Size: 'SIZE',
+            Comment: 'COMMENT',
+          },
+          context: (r: HistoryRow) => historyContext(ctx, r, trunc, human),
+        },
+        rows,
+        format,
+      ),
+    );
+    return 0;
+  },
+};
+
 export const imageGroup: GroupCommand = {
   name: 'image',
   short: 'Manage images',
   children: [
     { ...inspect },
+    { ...history },
     { ...images, name: 'ls', aliases: ['images', 'list'], args: { kind: 'max', n: 1 } },
     { ...prune },
     { ...pull },
@@ -289,4 +375,4 @@ export const imageGroup: GroupCommand = {
 };
 
 registerCommand(imageGroup);
-for (const cmd of [images, pull, tag, rmi]) registerCommand(cmd);
+for (const cmd of [history, images, pull, tag, rmi]) registerCommand(cmd);
