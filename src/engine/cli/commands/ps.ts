@@ -164,7 +164,12 @@ export function containerContext(engine: Engine, c: ContainerRecord, trunc: bool
     LocalVolumes: goFunc(() => '0'),
     Networks: goFunc(() => containerNetworkNames(engine, c).join(',')),
   };
-  return goStruct('*formatter.ContainerContext', [f('trunc', trunc)], methods);
+  // `{{json .}}` is the CLI's marshalJSON: every argument-less method, keys sorted.
+  const jsonFields = Object.entries(methods)
+    .filter(([k]) => k !== 'Label')
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, m]) => f(k, m.call()));
+  return goStruct('*formatter.ContainerContext', [f('trunc', trunc, { json: '-' }), ...jsonFields], methods);
 }
 
 const HEALTH_VALUES = new Set(['starting', 'healthy', 'unhealthy', 'none']);
@@ -345,6 +350,21 @@ const ps: LeafCommand = {
     if (!filters) return 1;
     let limit = ctx.flags.int('last', -1);
     if (ctx.flags.bool('latest')) limit = 1;
+    let format = ctx.flags.string('format');
+    if (format) {
+      // buildContainerListOptions parses the template and runs it once on an empty context (to
+      // see whether it uses .Size) before it asks the daemon for anything.
+      try {
+        parseTemplate(format, dockerTemplateFuncs).execute(psHeaderContext());
+      } catch (e) {
+        if (e instanceof TemplateError) {
+          const parsing = !/executing/.test(e.message);
+          ctx.term.eprintln(`failed to ${parsing ? 'parse' : 'execute'} template: ${e.message}`);
+          return 1;
+        }
+        throw e;
+      }
+    }
     let list: ContainerRecord[];
     try {
       list = listContainers(ctx.engine, { all: ctx.flags.bool('all'), limit, filters });
@@ -353,20 +373,9 @@ const ps: LeafCommand = {
       throw e;
     }
     const trunc = !ctx.flags.bool('no-trunc');
-    let format = ctx.flags.string('format');
-    if (format) {
-      // The CLI checks a --format template before it asks the daemon for anything.
-      try {
-        parseTemplate(format, dockerTemplateFuncs);
-      } catch (e) {
-        if (e instanceof TemplateError) {
-          ctx.term.eprintln(`failed to parse template: ${e.message}`);
-          return 1;
-        }
-        throw e;
-      }
-    }
-    if (ctx.flags.bool('quiet')) format = '{{.ID}}';
+    // NewContainerFormat: -q only replaces the table and raw formats; a template wins.
+    if (ctx.flags.bool('quiet') && (format === '' || format === 'table')) format = '{{.ID}}';
+    else if (ctx.flags.bool('quiet') && format === 'raw') format = 'container_id: {{.ID}}';
     const size = ctx.flags.bool('size');
     const defaultFormat = `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${size ? '\t{{.Size}}' : ''}`;
     ctx.term.out(
