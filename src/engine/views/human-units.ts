@@ -19,7 +19,7 @@ export function humanDuration(ms: number): string {
 }
 
 /** `units.HumanSizeWithPrecision(size, 3)`: decimal units, `%.3g`. */
-export function humanSize(size: number): string {
+export function humanSize(size: number, precision = 3): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let i = 0;
   let s = size;
@@ -27,13 +27,18 @@ export function humanSize(size: number): string {
     s /= 1000;
     i++;
   }
-  return `${formatG3(s)}${units[i]}`;
+  return `${formatG(s, precision)}${units[i]}`;
 }
 
-/** Go's `%.3g` for the magnitudes sizes have. */
-function formatG3(n: number): string {
+/** `units.HumanSize`: the same with `%.4g` (what `docker system df` prints). */
+export function humanSize4(size: number): string {
+  return humanSize(size, 4);
+}
+
+/** Go's `%.<precision>g` for the magnitudes sizes have. */
+function formatG(n: number, precision: number): string {
   if (n === 0) return '0';
-  const p = Number(n.toPrecision(3));
+  const p = Number(n.toPrecision(precision));
   return String(p);
 }
 

@@ -3,7 +3,7 @@
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goPtr, goSlice, goStruct } from '../../go/values.ts';
 import { diskUsage } from '../../ops/system.ts';
-import { humanSize } from '../../views/human-units.ts';
+import { humanSize4 } from '../../views/human-units.ts';
 import type { LeafCommand } from '../command.ts';
 import { registerCommand } from '../docker.ts';
 import { formatList, type ListFormat } from '../format/list-format.ts';
@@ -20,9 +20,10 @@ interface DfRow {
   reclaimable: number;
 }
 
+// The summary contexts print sizes with `units.HumanSize` (4 significant digits; recorded in 87).
 /** `Reclaimable`: the size, with its share of the total when there is any. */
 function reclaimableText(reclaimable: number, total: number): string {
-  const size = humanSize(reclaimable);
+  const size = humanSize4(reclaimable);
   return total > 0 ? `${size} (${Math.trunc((reclaimable * 100) / total)}%)` : size;
 }
 
@@ -35,12 +36,12 @@ const dfFormat: ListFormat<DfRow> = {
         f('Type', row.type),
         f('TotalCount', String(row.total)),
         f('Active', String(row.active)),
-        f('Size', humanSize(row.size)),
+        f('Size', humanSize4(row.size)),
         f(
           'Reclaimable',
           row.context === 'diskUsageImagesContext'
             ? reclaimableText(row.reclaimable, row.size)
-            : humanSize(row.reclaimable),
+            : humanSize4(row.reclaimable),
         ),
       ]),
     ),
