@@ -405,7 +405,9 @@ export function connect(engine: Engine, c: ContainerRecord, ip: string, port: nu
   if (r.kind === 'lost') return { kind: 'timeout' };
   let server = r.target;
   const hostIp = engine.state.daemon.hostIp;
-  if (!server && (ip === hostIp || isBridgeGateway(engine, ip))) {
+  // A host-mode container's loopback is the sandbox host's own.
+  const hostLoopback = ip.startsWith('127.') && isHostMode(engine, netnsOwner(engine, c));
+  if (hostLoopback || (!server && (ip === hostIp || isBridgeGateway(engine, ip)))) {
     // The sandbox host itself: what host-mode containers serve, and published ports.
     for (const other of engine.state.containers) {
       if (other.status !== 'running' || !isHostMode(engine, other)) continue;

@@ -5,6 +5,7 @@
 import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } from './fs.ts';
 import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
+import { netstat } from './netstat.ts';
 import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 import { runScript } from './shell.ts';
 import { cut, grep, head, sort, tail, wc } from './text-utils.ts';
@@ -231,6 +232,7 @@ const programs: Record<string, Program> = {
     return exited(0);
   },
   nc: (p) => nc(p, runProgram),
+  netstat,
   nginx(p) {
     if (p.argv.includes('-v') || p.argv.includes('-V')) {
       p.err('nginx version: nginx/1.25.3\n');
