@@ -4,8 +4,10 @@ import { EngineError } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ImageRecord } from '../../model/state.ts';
+import { getContainer } from '../../ops/containers.ts';
 import {
   BadReference,
+  commitContainer,
   findImage,
   getImage,
   listImages,
@@ -360,6 +362,101 @@ const history: LeafCommand = {
   },
 };
 
+/**
+ * `--change` instructions the simulator applies to a committed image's config (what the daemon's
+ * Dockerfile parser accepts here: CMD, ENTRYPOINT, ENV, WORKDIR). Returns an error text.
+ */
+function applyChanges(commit: NonNullable<ImageRecord['commit']>, changes: string[]): string | null {
+  for (const change of changes) {
+    const m = /^\s*(\w+)\s+(.*)$/s.exec(change);
+    const instr = m?.[1]?.toUpperCase() ?? change.trim().toUpperCase();
+    const rest = m?.[2]?.trim() ?? '';
+    const words = (): string[] => {
+      if (rest.startsWith('[')) {
+        try {
+          const v = JSON.parse(rest) as unknown;
+          if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+        } catch {}
+      }
+      return ['/bin/sh', '-c', rest];
+    };
+    if (instr === 'CMD') commit.cmd = words();
+    else if (instr === 'ENTRYPOINT') commit.entrypoint = words();
+    else if (instr === 'WORKDIR') commit.workingDir = rest;
+    else if (instr === 'ENV') {
+      const eq = rest.indexOf('=');
+      const sp = rest.search(/\s/);
+      const [k, v] =
+        eq > 0 && (sp < 0 || eq < sp)
+          ? [rest.slice(0, eq), rest.slice(eq + 1)]
+          : [rest.slice(0, sp), rest.slice(sp + 1).trim()];
+      commit.env = [...(commit.env ?? []).filter((e) => !e.startsWith(`${k}=`)), `${k}=${v}`];
+    } else return `${instr.toLowerCase()} is not available in this sandbox`;
+  }
+  return null;
+}
+
+/** `docker commit`: `POST /commit` with the reference split as the client splits it. */
+const commit: LeafCommand = {
+  name: 'commit',
+  use: '[OPTIONS] CONTAINER [REPOSITORY[:TAG]]',
+  short: "Create a new image from a container's changes",
+  args: { kind: 'range', min: 1, max: 2 },
+  flags: [
+    {
+      name: 'author',
+      short: 'a',
+      type: 'string',
+      help: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")',
+    },
+    { name: 'change', short: 'c', type: 'list', help: 'Apply Dockerfile instruction to the created image' },
+    { name: 'message', short: 'm', type: 'string', help: 'Commit message' },
+    { name: 'pause', short: 'p', type: 'bool', defaultText: 'true', help: 'Pause container during commit' },
+  ],
+  run(ctx) {
+    let repo = '';
+    let tagName = '';
+    const given = ctx.args[1] ?? '';
+    if (given !== '') {
+      try {
+        const ref = parseReference(given);
+        if (ref.digest) {
+          ctx.term.eprintln('refusing to create a tag with a digest reference');
+          return 1;
+        }
+        repo = ref.repo;
+        tagName = ref.tag || 'latest';
+      } catch (e) {
+        if (e instanceof BadReference) {
+          ctx.term.eprintln(e.message);
+          return 1;
+        }
+        throw e;
+      }
+    }
+    try {
+      const c = getContainer(ctx.engine, ctx.args[0]!);
+      const image = commitContainer(ctx.engine, c, {
+        repo,
+        tag: tagName,
+        comment: ctx.flags.string('message'),
+        author: ctx.flags.string('author'),
+      });
+      if (image.commit) {
+        const err = applyChanges(image.commit, ctx.flags.list('change'));
+        if (err) {
+          ctx.term.eprintln(`Error response from daemon: ${err}`);
+          return 1;
+        }
+      }
+      ctx.term.println(image.id);
+      return 0;
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
+  },
+};
+
 export const imageGroup: GroupCommand = {
   name: 'image',
   short: 'Manage images',
@@ -375,4 +472,4 @@ export const imageGroup: GroupCommand = {
 };
 
 registerCommand(imageGroup);
-for (const cmd of [history, images, pull, tag, rmi]) registerCommand(cmd);
+for (const cmd of [commit, history, images, pull, tag, rmi]) registerCommand(cmd);
