@@ -169,7 +169,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
 
   const id = engine.ids.hex64();
   const exposed = new Set<string>([...cat.exposedPorts, ...Object.keys(req.ExposedPorts ?? {})]);
-  for (const port of Object.keys(hc.PortBindings ?? {})) exposed.add(port);
+  // PortBindings alone expose nothing: the CLI adds -p ports to ExposedPorts itself (191).
   const cmd = req.Cmd?.length ? req.Cmd : req.Entrypoint?.length ? null : cat.cmd;
   const entrypoint = req.Entrypoint?.length ? req.Entrypoint : req.Entrypoint ? null : cat.entrypoint;
   // An empty `--entrypoint ""` resets the image's entrypoint and keeps its cmd.
@@ -250,7 +250,8 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
     for (const [i, name] of wanted.entries()) {
       const epConf = endpointsConfig[netNames[i] ?? name] ?? {};
       const nw = tryFindNetwork(engine, name);
-      if (nw) attachFromConfig(engine, container, nw, epConf);
+      // The CLI's `default` key names no network: its settings are dropped on the default bridge.
+      if (nw) attachFromConfig(engine, container, nw, epConf, netNames[i] !== 'default');
       else (container.pendingNetworks ??= []).push(name);
     }
   }
@@ -269,10 +270,12 @@ function attachFromConfig(
   container: ContainerRecord,
   nw: NetworkRecord,
   conf: NonNullable<NonNullable<ContainerCreateRequest['NetworkingConfig']>['EndpointsConfig']>[string],
+  explicit = true,
 ): EndpointRecord {
   const userDefined = isUserDefined(nw);
+  // Aliases asked for a predefined network by name are kept, and refused at start (186).
   const ep = attachEndpoint(engine, container, nw, {
-    ...(userDefined ? { aliases: conf.Aliases ?? [] } : {}),
+    ...(userDefined || explicit ? { aliases: conf.Aliases ?? [] } : {}),
     links: conf.Links ?? [],
   });
   // Requested addresses are checked at start, where Docker checks them.
@@ -406,6 +409,9 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
   }
   for (const ep of c.endpoints) {
     const nw = networkById(engine, ep.networkId)!;
+    if (!isUserDefined(nw) && ep.aliases.length) {
+      throw badRequest('network-scoped alias is supported only for containers in user defined networks');
+    }
     const v6Configured = nw.ipam.some((cfg) => cfg.subnet.includes(':'));
     if (((ep.ipamIpv4 || ep.ipamIpv6) && !nw.userSubnet) || (ep.ipamIpv6 && !v6Configured)) {
       throw badRequest(
@@ -525,7 +531,10 @@ function bindPorts(engine: Engine, c: ContainerRecord): void {
   if (nets.length > 0 && nets.every((n) => n.internal)) return;
   const wanted: Record<string, PortBinding[]> = {};
   for (const p of c.exposedPorts) wanted[p] = [];
-  for (const [p, list] of Object.entries(c.hostConfig.portBindings)) wanted[p] = list.map((b) => ({ ...b }));
+  // buildPortsRelatedCreateEndpointOptions walks the exposed ports only.
+  for (const [p, list] of Object.entries(c.hostConfig.portBindings)) {
+    if (p in wanted) wanted[p] = list.map((b) => ({ ...b }));
+  }
   if (c.hostConfig.publishAllPorts) {
     for (const p of c.exposedPorts) if (!wanted[p]!.length) wanted[p] = [{ hostIp: '', hostPort: '' }];
   }

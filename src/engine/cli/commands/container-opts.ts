@@ -260,6 +260,8 @@ export function buildCreateRequest(
   const ports = parsePublish(flags.list('publish'));
   const exposed: Record<string, object> = {};
   for (const p of parseExpose(flags.list('expose'))) exposed[p] = {};
+  // nat.ParsePortSpecs: every published port is exposed too.
+  for (const p of Object.keys(ports)) exposed[p] = {};
   const networks = [...flags.list('network'), ...flags.list('net')];
   const aliases = [...flags.list('network-alias'), ...flags.list('net-alias')];
   const networkMode = networks[0] ?? 'default';
