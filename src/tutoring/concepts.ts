@@ -138,6 +138,15 @@ export const COMMAND_CONCEPTS: Record<string, CommandConcept> = {
     concept: 'Images are what containers start from; the Engine API manages them under /images.',
     lesson: 'api-objects',
   },
+  commit: {
+    concept:
+      "commit saves a container's changes as a new image (POST /commit in the Engine API): what you installed or wrote becomes a layer others can run.",
+    lesson: 'api-objects',
+  },
+  history: {
+    concept: 'history lists the layers an image is made of, newest first, with the step that made each one.',
+    lesson: 'api-objects',
+  },
   images: {
     concept: 'Images are what containers start from; the Engine API manages them under /images.',
     lesson: 'api-objects',

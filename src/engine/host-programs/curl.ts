@@ -447,7 +447,8 @@ async function curl(engine: Engine, argv: string[], term: Terminal): Promise<num
   const failed = o.fail && res.status >= 400;
   // Headers are dumped as they arrive, before any body.
   if (o.dumpHeader === '-') term.out(headerBlock);
-  else if (o.dumpHeader !== null && o.dumpHeader !== '/dev/null') engine.state.files[o.dumpHeader] = headerBlock;
+  else if (o.dumpHeader !== null && o.dumpHeader !== '/dev/null')
+    engine.state.files[o.dumpHeader] = headerBlock;
   let shown = '';
   if ((o.include || o.head) && !failed) shown += headerBlock;
   if (!o.head && !failed && method !== 'HEAD') shown += bodyBytes.toString('utf8');

@@ -252,7 +252,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
       const nw = tryFindNetwork(engine, name);
       // The CLI's `default` key names no network: its settings are dropped on the default bridge.
       if (nw) attachFromConfig(engine, container, nw, epConf, netNames[i] !== 'default');
-      else (container.pendingNetworks ??= []).push(name);
+      else container.pendingNetworks = [...(container.pendingNetworks ?? []), name];
     }
   }
   return container;

@@ -9,7 +9,6 @@ import { contains, formatIp, networkOf, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, ListenerRecord } from '../model/state.ts';
 import { readFile } from './fs.ts';
 import {
-  broadcast,
   connect,
   defaultRouteIface,
   embeddedDnsLookupAll,

@@ -249,7 +249,7 @@ export function embeddedDnsLookupAll(engine: Engine, c: ContainerRecord, name: s
   const lower = name.toLowerCase().replace(/\.$/, '');
   for (const ep of owner.endpoints) {
     const nw = netById(engine, ep.networkId);
-    if (!nw || nw.scope !== 'swarm' || !ep.ipv4) continue;
+    if (nw?.scope !== 'swarm' || !ep.ipv4) continue;
     const found = serviceDnsLookup(engine.state, nw.id, lower);
     if (found) return found;
   }

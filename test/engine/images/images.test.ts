@@ -39,21 +39,38 @@ describe('images', () => {
     const engine = fresh();
     await run(engine, "docker run -d --name snapme alpine sh -c 'echo data > /data.txt; sleep 1000'");
     const S = 'curl -s --unix-socket /var/run/docker.sock';
-    const ok = await run(engine, `${S} -X POST 'http://localhost/v1.41/commit?container=snapme&repo=lab/snap&tag=v1'`);
+    const ok = await run(
+      engine,
+      `${S} -X POST 'http://localhost/v1.41/commit?container=snapme&repo=lab/snap&tag=v1'`,
+    );
     expect(ok.stdout).toMatch(/^\{"Id":"sha256:[0-9a-f]{64}"\}\n$/);
-    const missing = await run(engine, `${S} -X POST 'http://localhost/v1.41/commit?container=nosuch&repo=lab/snap'`);
+    const missing = await run(
+      engine,
+      `${S} -X POST 'http://localhost/v1.41/commit?container=nosuch&repo=lab/snap'`,
+    );
     expect(missing.stdout).toBe('{"message":"No such container: nosuch"}\n');
     expect((await run(engine, 'docker run --rm lab/snap:v1 cat /data.txt')).stdout).toBe('data\n');
-    const inspect = await run(engine, "docker image inspect -f '{{.Parent}} {{json .Config.Cmd}}' lab/snap:v1");
-    expect(inspect.stdout).toMatch(/^sha256:[0-9a-f]{64} \["sh","-c","echo data > \/data.txt; sleep 1000"\]\n$/);
+    const inspect = await run(
+      engine,
+      "docker image inspect -f '{{.Parent}} {{json .Config.Cmd}}' lab/snap:v1",
+    );
+    expect(inspect.stdout).toMatch(
+      /^sha256:[0-9a-f]{64} \["sh","-c","echo data > \/data.txt; sleep 1000"\]\n$/,
+    );
     await run(engine, 'docker rm -f snapme');
     const rmi = await run(engine, 'docker rmi lab/snap:v1');
-    expect(rmi.stdout.split('\n').slice(0, 2)).toEqual(['Untagged: lab/snap:v1', expect.stringMatching(/^Deleted: sha256:/)]);
+    expect(rmi.stdout.split('\n').slice(0, 2)).toEqual([
+      'Untagged: lab/snap:v1',
+      expect.stringMatching(/^Deleted: sha256:/),
+    ]);
   });
 
   it('shows the sandbox alpine as docker import made it', async () => {
     const engine = fresh();
-    const r = await run(engine, "docker image inspect -f '{{.Comment}}|{{json .ContainerConfig.Cmd}}|{{.Size}}' alpine");
+    const r = await run(
+      engine,
+      "docker image inspect -f '{{.Comment}}|{{json .ContainerConfig.Cmd}}|{{.Size}}' alpine",
+    );
     expect(r.stdout).toBe('Imported from -|null|1982368\n');
   });
 });
