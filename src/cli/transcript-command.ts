@@ -36,7 +36,8 @@ export async function runTranscriptCommand(argv: string[]): Promise<number> {
     } else files.push(a);
   }
   let backend: SandboxBackend;
-  if (backendName === 'sim') backend = new SimBackend();
+  // The transcript reproduces the recording machines, down to their kernel's missing VLAN support.
+  if (backendName === 'sim') backend = new SimBackend({ recordedHost: true });
   else if (backendName === 'dind') {
     // Loaded only when asked for: the dind backend needs a Docker host.
     const dindModule = '../sandbox/dind/dind-backend.ts';

@@ -13,6 +13,11 @@ export interface EngineOptions {
   clock?: Clock;
   /** Seed for IDs; the same seed and clock give the same sandbox, byte for byte. */
   seed?: number;
+  /**
+   * Model the host the course's transcripts were recorded on rather than a full Linux host: its
+   * kernel cannot create 802.1q VLAN links. `transcript` uses it; chat sandboxes do not.
+   */
+  recordedHost?: boolean;
 }
 
 /** The sandbox host, as the Docker-in-Docker container of the real backend has it. */
@@ -36,6 +41,7 @@ export class Engine {
     } else {
       this.ids = new SeededIds(opts.seed ?? (Math.random() * 2 ** 32) | 0);
       this.state = freshState(this);
+      if (opts.recordedHost) this.state.daemon.vlanLinks = false;
       // The sandbox host comes with alpine:latest loaded, as the real sandbox image does.
       localImages(this);
     }

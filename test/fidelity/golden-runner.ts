@@ -25,7 +25,7 @@ export function scenarioFiles(dir = GOLDEN_DIR): string[] {
 }
 
 export async function runScenario(file: string): Promise<ScenarioResult> {
-  const backend = new SimBackend({ seedFor: () => 42 });
+  const backend = new SimBackend({ seedFor: () => 42, recordedHost: true });
   const actual = await transcript(backend, 'golden', readFileSync(file, 'utf8'));
   const golden = readFileSync(file.replace(/\.txt$/, '.golden'), 'utf8');
   return { scenario: basename(file), verdicts: compareTranscripts(golden, actual), actual };

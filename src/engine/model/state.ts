@@ -37,6 +37,11 @@ export interface DaemonRecord {
   hostMac: string;
   /** Host ports taken by published container ports, `ip:port/proto` -> container ID. */
   nextEphemeralPort: number;
+  /**
+   * Whether the host kernel can create 802.1q VLAN links (`-o parent=eth0.50`). Real hosts can;
+   * the machines the course's transcripts were recorded on could not. Default true.
+   */
+  vlanLinks?: boolean;
   /** Index in the predefined local pools where the next search starts (Docker goes round). */
   nextLocalPool?: number;
   /** Next `-P`/`-p 80` host port (Docker's port allocator starts at 32768 and goes round). */
@@ -221,6 +226,8 @@ export interface ContainerRecord {
   hostsIps?: string[];
   /** What the main process serves while running (httpd, nginx, nc...). */
   listeners?: ListenerRecord[];
+  /** The neighbour (ARP) table of the container's network namespace: peers it exchanged packets with. */
+  neighbours?: Array<{ ip: string; ifName: string }>;
   /** When the main process ends by itself (`sleep 5`), in clock milliseconds, and its exit code. */
   exitAtMs?: number;
   /** The main process's exit code at `exitAtMs` (0 when absent). */

@@ -227,6 +227,11 @@ function validateParent(engine: Engine, options: Record<string, string>, driver:
     throw serverError(`-o parent interface does was not found on the host: ${link}`);
   const id = Number(vid);
   if (id > 4094 || id < 1) throw serverError(`vlan id must be between 1-4094, received: ${id}`);
+  // The machines the course recorded on run a kernel without 802.1q support: there the driver's
+  // `ip link add ... type vlan` fails. A sandbox modelling such a host says so, as they did.
+  if (engine.state.daemon.vlanLinks === false) {
+    throw serverError(`failed to create ${parent} vlan link: operation not supported`);
+  }
 }
 
 /** Subnets in use in the address space of `scope` (plus the host's own route for local pools). */

@@ -13,6 +13,8 @@ export interface SimBackendOptions {
   clock?: Clock;
   /** Seed for a new sandbox's IDs; by default derived from the key, so each sandbox differs. */
   seedFor?: (key: SandboxKey) => number;
+  /** New sandboxes model the host the course recorded on (see EngineOptions.recordedHost). */
+  recordedHost?: boolean;
 }
 
 export class SimBackend implements SandboxBackend {
@@ -60,7 +62,11 @@ export class SimBackend implements SandboxBackend {
     const clock = this.opts.clock;
     if (state) return new Engine({ state, ...(clock ? { clock } : {}) });
     const seed = this.opts.seedFor ? this.opts.seedFor(key) : hashSeed(key);
-    return new Engine({ seed, ...(clock ? { clock } : {}) });
+    return new Engine({
+      seed,
+      ...(clock ? { clock } : {}),
+      ...(this.opts.recordedHost ? { recordedHost: true } : {}),
+    });
   }
 
   /** One sandbox's commands in order; different sandboxes in parallel. */
