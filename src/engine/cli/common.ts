@@ -53,20 +53,9 @@ export function inspectObjects(
   format: string,
   get: (name: string) => GoValue | { notFound: string },
 ): number {
-  const found: GoValue[] = [];
-  const errors: string[] = [];
-  for (const name of names) {
-    try {
-      const v = get(name);
-      if (v !== null && typeof v === 'object' && 'notFound' in v) errors.push(v.notFound);
-      else found.push(v as GoValue);
-    } catch (e) {
-      if (e instanceof EngineError) errors.push(`Error response from daemon: ${e.message}`);
-      else throw e;
-    }
-  }
+  // Parse first: a bad template stops before any lookup (exit 64).
+  let tmpl: ReturnType<typeof parseTemplate> | null = null;
   if (format) {
-    let tmpl: ReturnType<typeof parseTemplate>;
     try {
       tmpl = parseTemplate(format, dockerTemplateFuncs);
     } catch (e) {
@@ -76,16 +65,37 @@ export function inspectObjects(
       }
       throw e;
     }
-    for (const v of found) {
-      const text = executeInspectTemplate(tmpl, v);
-      if (typeof text !== 'string') {
-        // The CLI flushes what it has (nothing) with a newline before the error.
-        ctx.term.println();
-        ctx.term.eprintln(`template parsing error: ${text.error}`);
-        return 1;
+  }
+  // As the CLI's inspector does: every name in turn, errors (lookups and templates alike) kept in
+  // order and printed after the output.
+  const found: GoValue[] = [];
+  const errors: string[] = [];
+  let rendered = '';
+  for (const name of names) {
+    let v: ReturnType<typeof get>;
+    try {
+      v = get(name);
+    } catch (e) {
+      if (e instanceof EngineError) {
+        errors.push(`Error response from daemon: ${e.message}`);
+        continue;
       }
-      ctx.term.println(text);
+      throw e;
     }
+    if (v !== null && typeof v === 'object' && 'notFound' in v) {
+      errors.push(v.notFound);
+      continue;
+    }
+    found.push(v as GoValue);
+    if (tmpl) {
+      const text = executeInspectTemplate(tmpl, v as GoValue);
+      if (typeof text === 'string') rendered += `${text}\n`;
+      else errors.push(`template parsing error: ${text.error}`);
+    }
+  }
+  if (tmpl) {
+    // The template inspector writes a bare newline when it has nothing.
+    ctx.term.out(rendered === '' ? '\n' : rendered);
   } else if (found.length || errors.length) {
     ctx.term.println(found.length ? marshalIndent({ kind: 'slice', items: found }) : '[]');
   }
