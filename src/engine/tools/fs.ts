@@ -5,7 +5,8 @@
 import type { Engine } from '../engine.ts';
 import { catalogFor } from '../images/catalog.ts';
 import type { ContainerRecord } from '../model/state.ts';
-import { hostsFile, resolvConf } from './netinfo.ts';
+import { hostsFile, interfaces, isHostMode, resolvConf } from './netinfo.ts';
+import { procNetArp } from './route-tools.ts';
 
 const BASE_DIRS = [
   '/',
@@ -67,6 +68,14 @@ export function readFile(engine: Engine, c: ContainerRecord, path: string): stri
       return PASSWD;
     case '/proc/1/cmdline':
       return [c.path, ...c.args].join('\0');
+    case '/proc/net/arp':
+      return procNetArp({ engine, container: c });
+  }
+  const sys = /^\/sys\/class\/net\/([^/]+)\/(mtu|address)$/.exec(path);
+  if (sys) {
+    if (sys[1] === 'lo') return sys[2] === 'mtu' ? '65536\n' : '00:00:00:00:00:00\n';
+    const i = isHostMode(engine, c) ? undefined : interfaces(engine, c).find((x) => x.name === sys[1]);
+    if (i) return sys[2] === 'mtu' ? `${i.network.driver === 'overlay' ? 1450 : 1500}\n` : `${i.mac}\n`;
   }
   return null;
 }

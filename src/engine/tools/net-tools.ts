@@ -7,7 +7,9 @@
 import type { Engine } from '../engine.ts';
 import { contains, formatIp, networkOf, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, ListenerRecord } from '../model/state.ts';
+import { IP_USAGE } from './busybox.ts';
 import { readFile } from './fs.ts';
+import { hostIfaces, ifaceText } from './host-ifaces.ts';
 import {
   connect,
   defaultRouteIface,
@@ -15,8 +17,10 @@ import {
   embeddedDnsReverse,
   type Iface,
   interfaces,
+  ipv4Routes,
   isHostMode,
   netnsOwner,
+  noteNeighbour,
   reach,
   resolve,
   subnetOf,
@@ -75,13 +79,16 @@ export function ip(proc: Proc): ProcResult {
     if (a === '-4') family = '4';
     else if (a === '-6') family = '6';
     else if (a === '-o' || a === '-oneline') oneline = true;
-    else if (a === '-br' || a === '-brief') continue;
     else {
-      proc.err(`ip: invalid argument '${a}' to 'ip'\n`);
+      // busybox ip knows no -br(ief) and no other option: it prints its usage.
+      proc.err(IP_USAGE);
       return exited(1);
     }
   }
   const obj = args.shift() ?? '';
+  const isAddrOrLink = obj !== '' && ('address'.startsWith(obj) || 'link'.startsWith(obj));
+  if (isAddrOrLink && isHostMode(proc.engine, proc.container) && family !== '6')
+    return hostModeIp(proc, obj, args, family === '4', oneline);
   const rest = args.filter((a) => a !== 'show' && a !== 'list' && a !== 'ls' && a !== 'dev');
   // Only addr and link take a device; route's words (`default`, `get ADDR`) select routes.
   const perDevice = obj !== '' && ('address'.startsWith(obj) || 'link'.startsWith(obj));
@@ -159,39 +166,48 @@ export function ip(proc: Proc): ProcResult {
           lines.push(`default via ${i.endpoint.ipv6Gateway} dev ${i.name}  metric 1024 `);
         lines.push(`multicast ff00::/8 dev ${i.name}  metric 256 `);
       }
-    } else if (isHostMode(proc.engine, proc.container)) {
-      // The sandbox host's table: its own link plus one route per Linux bridge Docker made.
-      const d = proc.engine.state.daemon;
-      lines.push(`default via ${d.hostGateway} dev eth0 `);
-      const routes = [
-        { dest: hostSubnet(d.hostIp, d.hostPrefix), line: `dev eth0 scope link  src ${d.hostIp} ` },
-      ];
-      for (const nw of proc.engine.state.networks) {
-        if (nw.driver !== 'bridge' || !nw.bridgeName) continue;
-        const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
-        const gw = v4?.effectiveGateway ?? v4?.gateway;
-        if (!v4 || !gw) continue;
-        const cidr = parseCidr(v4.subnet);
-        if (!cidr) continue;
-        routes.push({
-          dest: `${formatIp(networkOf(cidr), false)}/${cidr.prefix}`,
-          line: `dev ${nw.bridgeName} scope link  src ${gw} `,
-        });
-      }
-      routes.sort((a, b) => cmpIp(a.dest, b.dest));
-      for (const r of routes) lines.push(`${r.dest} ${r.line}`);
     } else {
-      const all = interfaces(proc.engine, proc.container);
-      const gw = defaultRouteIface(all);
-      if (gw) lines.push(`default via ${gw.gateway} dev ${gw.name} `);
-      const sorted = [...all].sort((a, b) => cmpIp(subnetOf(a), subnetOf(b)));
-      for (const i of sorted) lines.push(`${subnetOf(i)} dev ${i.name} scope link  src ${i.ipv4} `);
+      for (const r of ipv4Routes(proc.engine, proc.container)) {
+        lines.push(
+          r.prefix === 0 && r.gateway
+            ? `default via ${r.gateway} dev ${r.dev} `
+            : `${r.dest}/${r.prefix} dev ${r.dev} scope link  src ${r.src} `,
+        );
+      }
     }
   } else {
     proc.err(`ip: invalid argument '${obj}' to 'ip'\n`);
     return exited(1);
   }
   if (lines.length) proc.out(`${lines.join('\n')}\n`);
+  return exited(0);
+}
+
+/** `ip addr|link` in the sandbox host's namespace: the host's own interfaces (docker0, br-*, veths). */
+function hostModeIp(proc: Proc, obj: string, args: string[], v4only: boolean, oneline: boolean): ProcResult {
+  const isAddr = 'address'.startsWith(obj);
+  const rest = args.filter((a) => a !== 'show' && a !== 'list' && a !== 'ls' && a !== 'dev');
+  let ifaces = hostIfaces(proc.engine);
+  const dev = rest[0];
+  if (dev) {
+    ifaces = ifaces.filter((i) => i.name.split('@')[0] === dev);
+    if (!ifaces.length) {
+      proc.err(`ip: can't find device '${dev}'\n`);
+      return exited(1);
+    }
+  }
+  if (v4only && isAddr) ifaces = ifaces.filter((i) => i.inet);
+  let out = '';
+  for (const i of ifaces) {
+    const text = ifaceText(i, { addr: isAddr, v4only: v4only && isAddr });
+    if (!oneline) out += text;
+    else if (isAddr && v4only) {
+      // -o puts each address on one line: `N: name    inet ...\       valid_lft ...`.
+      const [, inet, lft] = text.split('\n');
+      out += `${i.index}: ${i.name.split('@')[0]}${inet!.replace(/^ {4}/, '    ')}\\${lft}\n`;
+    } else out += `${text.trimEnd().split('\n').join('\\')}\n`;
+  }
+  proc.out(out);
   return exited(0);
 }
 
@@ -214,25 +230,9 @@ function routeGet(proc: Proc, dest: string): string | { error: string; code: num
   return `${dest} via ${gw.gateway} dev ${gw.name}  src ${gw.ipv4} `;
 }
 
-function hostSubnet(ipText: string, prefix: number): string {
-  const b = hostBroadcast(ipText, prefix).split('.').map(Number);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const parts = ipText.split('.').map(Number);
-  const n = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) & mask;
-  void b;
-  return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${prefix}`;
-}
-
 function v6Subnet(addr: string, prefix: number): string {
   const cidr = parseCidr(`${addr}/${prefix}`);
   return cidr ? `${formatIp(networkOf(cidr), true)}/${prefix}` : `${addr}/${prefix}`;
-}
-
-function cmpIp(a: string, b: string): number {
-  const na = a.split('/')[0]!.split('.').map(Number);
-  const nb = b.split('/')[0]!.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (na[i] !== nb[i]) return na[i]! - nb[i]!;
-  return 0;
 }
 
 /** Round-trip times that look like a bridge's: a fraction of a millisecond. */
@@ -275,6 +275,7 @@ export function ping(proc: Proc): ProcResult {
   let out = `PING ${target} (${addr}): 56 data bytes\n`;
   const times: number[] = [];
   if (r.kind === 'ok') {
+    noteNeighbour(proc.engine, proc.container, addr);
     // The sandbox host's own address is a hop away from a container (its gateway is not).
     const hop = addr === proc.engine.state.daemon.hostIp && !isHostMode(proc.engine, proc.container);
     for (let seq = 0; seq < count; seq++) {

@@ -443,3 +443,106 @@ export function connect(engine: Engine, c: ContainerRecord, ip: string, port: nu
   }
   return { kind: 'refused' };
 }
+
+/** One IPv4 route of a network namespace's main table (what `ip route` and `route` list). */
+export interface Route {
+  /** Network address; `0.0.0.0` with prefix 0 for the default route. */
+  dest: string;
+  prefix: number;
+  /** The next hop, '' for a directly connected subnet. */
+  gateway: string;
+  dev: string;
+  /** Preferred source of a connected route ('' for the default route). */
+  src: string;
+}
+
+const ipNum = (ip: string) => parseIp(ip)?.addr ?? 0n;
+
+/**
+ * The IPv4 main table of `c`'s namespace: the default route first, then one connected route per
+ * subnet, by address. In host mode it is the sandbox host's: eth0's link and one per Docker bridge.
+ */
+export function ipv4Routes(engine: Engine, c: ContainerRecord): Route[] {
+  const out: Route[] = [];
+  const links: Route[] = [];
+  if (isHostMode(engine, c)) {
+    const d = engine.state.daemon;
+    out.push({ dest: '0.0.0.0', prefix: 0, gateway: d.hostGateway, dev: 'eth0', src: '' });
+    const own = parseCidr(`${d.hostIp}/${d.hostPrefix}`)!;
+    links.push({
+      dest: formatIp(networkOf(own), false),
+      prefix: d.hostPrefix,
+      gateway: '',
+      dev: 'eth0',
+      src: d.hostIp,
+    });
+    for (const nw of engine.state.networks) {
+      if (nw.driver !== 'bridge' || !nw.bridgeName) continue;
+      const v4 = nw.ipam.find((cfg) => !cfg.subnet.includes(':'));
+      const gw = v4?.effectiveGateway ?? v4?.gateway;
+      const cidr = v4 ? parseCidr(v4.subnet) : null;
+      if (!gw || !cidr) continue;
+      links.push({
+        dest: formatIp(networkOf(cidr), false),
+        prefix: cidr.prefix,
+        gateway: '',
+        dev: nw.bridgeName,
+        src: gw,
+      });
+    }
+  } else {
+    const all = interfaces(engine, c);
+    const gw = defaultRouteIface(all);
+    if (gw) out.push({ dest: '0.0.0.0', prefix: 0, gateway: gw.gateway, dev: gw.name, src: '' });
+    for (const i of all) {
+      const [dest] = subnetOf(i).split('/');
+      links.push({ dest: dest!, prefix: i.prefix, gateway: '', dev: i.name, src: i.ipv4 });
+    }
+  }
+  links.sort((a, b) => (ipNum(a.dest) < ipNum(b.dest) ? -1 : ipNum(a.dest) > ipNum(b.dest) ? 1 : 0));
+  return [...out, ...links];
+}
+
+/**
+ * Packets between `c` and a container on one of its subnets leave an entry in both neighbour
+ * tables (the ARP request teaches the answerer the asker's address too).
+ */
+export function noteNeighbour(engine: Engine, c: ContainerRecord, ip: string): void {
+  const owner = netnsOwner(engine, c);
+  if (isHostMode(engine, owner)) return;
+  const parsed = parseIp(ip);
+  if (!parsed || parsed.v6) return;
+  for (const i of interfaces(engine, owner)) {
+    if (i.ipv4 === ip) return;
+    const cidr = parseCidr(subnetOf(i))!;
+    if (parsed.addr < networkOf(cidr) || parsed.addr > broadcastOf(cidr)) continue;
+    const peer = containerAt(engine, ip, i.network.id);
+    if (!peer) return;
+    const add = (who: ContainerRecord, addr: string, ifName: string) => {
+      who.neighbours ??= [];
+      if (!who.neighbours.some((n) => n.ip === addr && n.ifName === ifName))
+        who.neighbours.push({ ip: addr, ifName });
+    };
+    add(owner, ip, i.name);
+    const back = interfaces(engine, netnsOwner(engine, peer)).find((p) => p.network.id === i.network.id);
+    if (back) add(netnsOwner(engine, peer), i.ipv4, back.name);
+    return;
+  }
+}
+
+/** The neighbour table as the kernel holds it: entries whose peer still has the address. */
+export function neighbours(
+  engine: Engine,
+  c: ContainerRecord,
+): Array<{ ip: string; mac: string; ifName: string }> {
+  const owner = netnsOwner(engine, c);
+  const out = [];
+  for (const n of owner.neighbours ?? []) {
+    const iface = interfaces(engine, owner).find((i) => i.name === n.ifName);
+    if (!iface) continue;
+    const peer = containerAt(engine, n.ip, iface.network.id);
+    const ep = peer?.endpoints.find((e) => e.networkId === iface.network.id && e.ipv4 === n.ip);
+    if (ep) out.push({ ip: n.ip, mac: ep.mac, ifName: n.ifName });
+  }
+  return out;
+}

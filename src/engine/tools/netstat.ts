@@ -5,6 +5,7 @@
 import type { ListenerRecord } from '../model/state.ts';
 import { isHostMode, netnsOwner } from './netinfo.ts';
 import { exited, type Proc, type ProcResult } from './process.ts';
+import { netstatRoutes, netstatUsage } from './route-tools.ts';
 
 export function netstat(p: Proc): ProcResult {
   const flags = new Set(
@@ -13,6 +14,9 @@ export function netstat(p: Proc): ProcResult {
       .filter((a) => a.startsWith('-'))
       .flatMap((a) => [...a.slice(1)]),
   );
+  const bad = [...flags].find((f) => !'raltuwxen'.includes(f));
+  if (bad) return netstatUsage(p, bad);
+  if (flags.has('r')) return netstatRoutes(p, flags.has('n'));
   const wantTcp = flags.has('t') || !flags.has('u');
   const wantUdp = flags.has('u') || !flags.has('t');
   const { engine, container } = p;

@@ -7,6 +7,7 @@ import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
 import { netstat } from './netstat.ts';
 import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
+import { arp, ifconfig, route, traceroute } from './route-tools.ts';
 import { runScript } from './shell.ts';
 import { cut, grep, head, sort, tail, wc } from './text-utils.ts';
 import { id, whoami } from './users.ts';
@@ -207,6 +208,10 @@ const programs: Record<string, Program> = {
   bash: shell,
   dash: shell,
   ip,
+  route,
+  ifconfig,
+  arp,
+  traceroute,
   ping,
   nslookup,
   hostname,

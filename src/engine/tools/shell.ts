@@ -291,6 +291,7 @@ function runPipeline(
     }
     let out = '';
     let err = '';
+    const chunks: string[] = [];
     const stage: Proc = {
       ...proc,
       argv: cmd.argv,
@@ -302,9 +303,11 @@ function runPipeline(
       main: proc.main && lastStage && cmds.length === 1,
       out: (t) => {
         out += t;
+        chunks.push(t);
       },
       err: (t) => {
         err += t;
+        chunks.push(t);
       },
     };
     result = run(stage);
@@ -341,8 +344,12 @@ function runPipeline(
     }
     if (typeof stdoutTo === 'object' && stdoutTo.file)
       writeFile(proc.container, stdoutTo.file, '', stdoutTo.append);
-    emit(out, stdoutTo);
-    emit(err, stderrTo);
+    // `2>&1` into the same stream keeps the order the program wrote in.
+    if (stdoutTo === 'out' && stderrTo === 'out') emit(chunks.join(''), 'out');
+    else {
+      emit(out, stdoutTo);
+      emit(err, stderrTo);
+    }
     input = nextInput;
     if ('daemon' in result) return result;
   }
