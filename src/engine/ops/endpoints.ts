@@ -82,6 +82,19 @@ export function attachEndpoint(
 export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   endpoint.endpointId = engine.ids.hex64();
   if (!isAddressed(nw)) return;
+  try {
+    allocateAddresses(engine, endpoint, nw);
+  } catch (e) {
+    // A refused address leaves no endpoint: `network inspect` does not list the container (211).
+    endpoint.endpointId = '';
+    throw e;
+  }
+  // IPAM hands out the address when the endpoint is created; the veth pair comes at join, so
+  // a refused address uses no interface index.
+  assignInterface(engine, endpoint, nw);
+}
+
+function allocateAddresses(engine: Engine, endpoint: EndpointRecord, nw: NetworkRecord): void {
   const taken = takenAddresses(engine, nw);
   const v4 = nw.ipam.find((c) => !c.subnet.includes(':'));
   if (v4) {
@@ -127,9 +140,6 @@ export function activateEndpoint(engine: Engine, endpoint: EndpointRecord, nw: N
     endpoint.ipv6Gateway = v6.effectiveGateway ?? v6.gateway ?? formatIp(networkOf(subnet) + 1n, true);
     endpoint.ipv6 = endpoint.ipamIpv6 || firstFree({ subnet }, taken) || '';
   }
-  // IPAM hands out the address when the endpoint is created; the veth pair comes at join, so
-  // a refused address uses no interface index.
-  assignInterface(engine, endpoint, nw);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `POST /networks/{id}/connect` and `/disconnect`. */
 
 import type { Engine } from '../engine.ts';
-import { badRequest, forbidden, serverError } from '../errors.ts';
+import { badRequest, forbidden, notFound, serverError } from '../errors.ts';
 import { contains, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, NetworkRecord } from '../model/state.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
@@ -11,57 +11,78 @@ import { afterSwarmConnect, afterSwarmDisconnect, beforeSwarmConnect } from './s
 export const HOST_NETWORK_CONFLICT =
   'container cannot be disconnected from host network or connected to host network';
 
+const SHARED_NETWORK_CONFLICT =
+  'container sharing network namespace with another container or host cannot be connected to any other network';
+
+/**
+ * The daemon's updateNetworkConfig + validateNetworkingConfig, which run before the endpoint
+ * exists check: predefined networks refuse addresses and aliases, then an address needs a user
+ * configured subnet of its family, and only then is it parsed (a stray `)` in the message, 175).
+ */
+function validateEndpointConfig(nw: NetworkRecord, req: EndpointRequest): void {
+  const userDefined = !['default', 'bridge', 'host', 'none'].includes(nw.name);
+  if (!userDefined) {
+    if (req.ipv4 || req.ipv6)
+      throw badRequest('user specified IP address is supported on user defined networks only');
+    if (req.aliases?.length)
+      throw badRequest('network-scoped alias is supported only for containers in user defined networks');
+  }
+  const v4Subnet = nw.userSubnet && nw.ipam.some((c) => !c.subnet.includes(':'));
+  const v6Subnet = nw.ipam.some((c) => c.subnet.includes(':'));
+  if ((req.ipv4 && !v4Subnet) || (req.ipv6 && !v6Subnet)) {
+    // runconfig.ErrUnsupportedNetworkNoSubnetAndIP is a validation error: 400, not 403.
+    throw badRequest(
+      'user specified IP address is supported only when connecting to networks with user configured subnets',
+    );
+  }
+  if (req.ipv4 && (parseIp(req.ipv4)?.v6 ?? true)) throw badRequest(`Invalid IPv4 address: ${req.ipv4})`);
+  if (req.ipv6 && !(parseIp(req.ipv6)?.v6 ?? false)) throw badRequest(`Invalid IPv6 address: ${req.ipv6})`);
+}
+
 export function networkConnect(
   engine: Engine,
   networkTerm: string,
   containerTerm: string,
   req: EndpointRequest = {},
 ): void {
+  // The container is resolved before the network (153).
   const container = findContainer(engine, containerTerm);
   const nw = findNetwork(engine, networkTerm);
   const mode = container.hostConfig.networkMode;
-  // validateEndpointSettings parses the addresses first; its message has a stray `)` (175).
-  if (req.ipv4 && (parseIp(req.ipv4)?.v6 ?? true)) throw badRequest(`Invalid IPv4 address: ${req.ipv4})`);
-  if (req.ipv6 && !(parseIp(req.ipv6)?.v6 ?? false)) throw badRequest(`Invalid IPv6 address: ${req.ipv6})`);
-  if (nw.driver === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
-  if (mode === 'host' || mode.startsWith('container:')) {
-    throw badRequest(
-      'container sharing network namespace with another container or host cannot be connected to any other network',
-    );
-  }
-  // `none` excludes every other network, in both directions (a container left with no network
-  // at all may join none).
-  const onNone = container.endpoints.some((ep) => networkDriver(engine, ep.networkId) === 'null');
-  if ((nw.driver === 'null' && container.endpoints.length > 0) || (nw.driver !== 'null' && onNone)) {
-    throw badRequest(
-      'container cannot be connected to multiple networks with one of the networks in private (none) mode',
-    );
-  }
-  if (req.ipv6 && !nw.ipam.some((c) => c.subnet.includes(':'))) {
-    // runconfig.ErrUnsupportedNetworkNoSubnetAndIP is a validation error: 400, not 403.
-    throw badRequest(
-      'user specified IP address is supported only when connecting to networks with user configured subnets',
-    );
-  }
-  if (nw.scope === 'swarm' && !nw.attachable) {
+  const running = container.status === 'running' || container.status === 'paused';
+  if (running && mode.startsWith('container:')) throw badRequest(SHARED_NETWORK_CONFLICT);
+  // findAndAttachNetwork asks the swarm manager for an attachment.
+  if (running && nw.scope === 'swarm' && !nw.attachable) {
     throw forbidden(
       `Could not attach to network ${networkTerm}: rpc error: code = PermissionDenied desc = network ${networkTerm} not manually attachable`,
     );
   }
+  validateEndpointConfig(nw, req);
+  // updateNetworkSettings: host, then the other networks of the container.
+  if (nw.driver === 'host' || mode === 'host' || mode.startsWith('container:')) {
+    if (nw.driver === 'host') throw badRequest(HOST_NETWORK_CONFLICT);
+    throw badRequest(SHARED_NETWORK_CONFLICT);
+  }
+  // `none` excludes every other network, in both directions (a container left with no network
+  // at all may join none).
+  const onNone = container.endpoints.some((ep) => networkDriver(engine, ep.networkId) === 'null');
   const existing = container.endpoints.find((ep) => ep.networkId === nw.id);
+  if (
+    !existing &&
+    ((nw.driver === 'null' && container.endpoints.length > 0) || (nw.driver !== 'null' && onNone))
+  ) {
+    throw badRequest(
+      'container cannot be connected to multiple networks with one of the networks in private (none) mode',
+    );
+  }
   if (existing) {
-    if (container.status === 'running' || container.status === 'paused')
-      throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
+    if (running) throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
     // A container that is not running only has settings for the network: Docker replaces them.
     container.endpoints = container.endpoints.filter((ep) => ep !== existing);
   }
   // libnetwork checks the endpoint name before it asks IPAM for the address.
-  const running = container.status === 'running' || container.status === 'paused';
   if (running && req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {
     throw badRequest(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
-  }
-  if (req.aliases?.length && nw.name === 'bridge') {
-    throw badRequest('network-scoped alias is supported only for containers in user defined networks');
   }
   const endpoint = attachEndpoint(engine, container, nw, req);
   if (container.status === 'running' || container.status === 'paused') {
@@ -99,9 +120,18 @@ export function networkDisconnect(
   containerTerm: string,
   force = false,
 ): void {
-  const container = findContainer(engine, containerTerm);
+  let container: ContainerRecord;
+  try {
+    container = findContainer(engine, containerTerm);
+  } catch (e) {
+    if (!force) throw e;
+    // ForceEndpointDelete: a stale endpoint of a container that is gone, looked up by name.
+    findNetwork(engine, networkTerm);
+    throw notFound(`endpoint ${containerTerm} not found`);
+  }
   const nw = findNetwork(engine, networkTerm);
-  if (nw.driver === 'host' || container.hostConfig.networkMode === 'host')
+  // Only a host-mode container leaving host is refused; anyone else is "not connected".
+  if (nw.driver === 'host' && container.hostConfig.networkMode === 'host')
     throw badRequest(HOST_NETWORK_CONFLICT);
   const endpoint = container.endpoints.find((ep) => ep.networkId === nw.id);
   const running = container.status === 'running' || container.status === 'paused';

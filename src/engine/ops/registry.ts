@@ -52,6 +52,16 @@ export function unreachableMessage(engine: Engine, host: string): string {
   return `Get "https://${api}/v2/": dial tcp: lookup ${name} on 127.0.0.11:53: read udp 127.0.0.1:${port}->127.0.0.11:53: i/o timeout`;
 }
 
+/**
+ * A pull from a loopback registry that is not simulated: the daemon's `/v2/` ping is refused
+ * before any credentials matter (216). Null when the pull can go on.
+ */
+export function unreachablePull(engine: Engine, repo: string): EngineError | null {
+  const domain = domainOf(fullName(repo));
+  if (!isLoopback(domain) || findRegistry(domain)) return null;
+  return serverError(unreachableMessage(engine, domain));
+}
+
 /** The identity token a registry gives an account: stable per sandbox, account and password. */
 export function identityToken(engine: Engine, reg: SimRegistry, account: RegistryAccount): string {
   const h = createHash('sha256')

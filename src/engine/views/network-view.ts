@@ -79,5 +79,8 @@ export function networkView(engine: Engine, nw: NetworkRecord, withContainers = 
     f('Containers', goMap(fromManager && withContainers ? null : containers)),
     f('Options', goStringMap(nw.options)),
     f('Labels', goStringMap(fromManager && !Object.keys(nw.labels).length ? null : nw.labels)),
+    // `Peers []network.PeerInfo json:",omitempty"`: nil here, so JSON leaves it out while
+    // templates still see it (`{{json .Peers}} {{.Peers}}` → `null []`, 205).
+    f('Peers', goSlice([], true), { omitempty: true }),
   ]);
 }

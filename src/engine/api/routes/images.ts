@@ -12,7 +12,7 @@ import {
   removeImage,
   tagImage,
 } from '../../ops/images.ts';
-import { pushImage, registryLogin } from '../../ops/registry.ts';
+import { pushImage, registryLogin, unreachablePull } from '../../ops/registry.ts';
 import { AUTH_CONFIG_FIELDS, emptyAuthConfig } from '../../registry/auth-config.ts';
 import { imageHistory, imageSummary } from '../../views/image-summary.ts';
 import { imageView } from '../../views/image-view.ts';
@@ -65,8 +65,12 @@ export const imageRoutes: Route[] = [
   post('/images/create', ({ engine, req }) => {
     const from = (req.query.get('fromImage') ?? '').replace(/:$/, '');
     const tag = req.query.get('tag') ?? '';
-    if (from === '')
+    if (from === '') {
+      // An import: the daemon fetches `fromSrc` as a URL, and "" becomes `http:` with no host.
+      if ((req.query.get('fromSrc') ?? '') === '')
+        throw new ApiError(500, 'Get "http:": http: no Host in request URL');
       throw new ApiError(500, 'the import source (fromSrc) is required when fromImage is empty');
+    }
     let ref: ReturnType<typeof parseReference>;
     try {
       ref = parseReference(from);
@@ -80,6 +84,8 @@ export const imageRoutes: Route[] = [
     }
     // Credentials are optional for a pull: a header the daemon cannot read counts as none.
     void authFromHeader(req.headers['x-registry-auth']);
+    const refused = unreachablePull(engine, ref.repo);
+    if (refused) throw refused;
     const { lines } = pullImage(engine, ref);
     return progressStream(pullMessages(lines));
   }),
