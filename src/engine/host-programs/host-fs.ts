@@ -6,7 +6,7 @@
 import { isHostDir, readHostFile, writeHostFile } from '../compose/host-files.ts';
 import type { Engine } from '../engine.ts';
 
-const DIRS: Record<string, string[]> = {
+export const HOST_DIRS: Record<string, string[]> = {
   '/': [
     'bin',
     'dev',
@@ -93,7 +93,7 @@ export interface HostFiles {
 }
 
 export function hostFiles(engine: Engine): HostFiles {
-  const isDir = (path: string) => path in DIRS || isHostDir(engine, path);
+  const isDir = (path: string) => path in HOST_DIRS || isHostDir(engine, path);
   const parent = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
   return {
     read: (path) => systemFile(engine, path) ?? readHostFile(engine, path),
@@ -102,10 +102,10 @@ export function hostFiles(engine: Engine): HostFiles {
       writeHostFile(engine, path, before + text);
     },
     isDir,
-    writable: (path) => isDir(parent(path)) && !(path in DIRS),
+    writable: (path) => isDir(parent(path)) && !(path in HOST_DIRS),
     list(path) {
       if (!isDir(path)) return null;
-      const names = new Set(DIRS[path] ?? []);
+      const names = new Set(HOST_DIRS[path] ?? []);
       const prefix = path === '/' ? '/' : `${path}/`;
       for (const f of Object.keys(engine.state.files)) {
         if (!f.startsWith(prefix) || f.startsWith('/var/lib/docker/')) continue;

@@ -12,7 +12,7 @@ import { BUSYBOX, IP_USAGE } from '../tools/busybox.ts';
 import { bridgeAddress, hostIfaces, ifaceText, localBridges } from '../tools/host-ifaces.ts';
 import { httpAnswer } from '../tools/net-tools.ts';
 import { netnsOwner } from '../tools/netinfo.ts';
-import { hostFiles } from './host-fs.ts';
+import { HOST_DIRS, hostFiles } from './host-fs.ts';
 import { registerHostProgram } from './registry.ts';
 
 registerHostProgram('hostname', (engine, argv, term) => {
@@ -76,25 +76,7 @@ registerHostProgram('which', (_e, argv, term) => {
   }
   return code;
 });
-const BIN = new Set([
-  'cat',
-  'echo',
-  'grep',
-  'head',
-  'hostname',
-  'ip',
-  'ls',
-  'mkdir',
-  'mount',
-  'nslookup',
-  'ping',
-  'sed',
-  'sh',
-  'sleep',
-  'tail',
-  'wget',
-  'busybox',
-]);
+const BIN = new Set(HOST_DIRS['/bin']);
 
 registerHostProgram('ls', (engine, argv, term, io) => {
   const fs = hostFiles(engine);
