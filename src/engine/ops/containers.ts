@@ -521,14 +521,24 @@ function hostAddresses(engine: Engine): Set<string> {
   return set;
 }
 
+/**
+ * `network connect` of a running container: libnetwork adds the port map to the new endpoint when
+ * the sandbox has none yet and the network is not internal (63).
+ */
+export function bindPortsOnJoin(engine: Engine, c: ContainerRecord, nw: NetworkRecord): void {
+  if (nw.internal || Object.keys(c.boundPorts ?? {}).length > 0) return;
+  bindPorts(engine, c);
+}
+
 function bindPorts(engine: Engine, c: ContainerRecord): void {
   c.boundPorts = {};
   const mode = c.hostConfig.networkMode;
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
   const nets = c.endpoints.map((ep) => networkById(engine, ep.networkId)).filter(Boolean) as NetworkRecord[];
   // Internal networks give no way out, so the daemon programs no port map at all (not even the
-  // exposed ports show).
-  if (nets.length > 0 && nets.every((n) => n.internal)) return;
+  // exposed ports show); neither does a container started with no network (63). The map is
+  // programmed on the first endpoint that can carry it, see `bindPortsOnJoin`.
+  if (nets.every((n) => n.internal)) return;
   const wanted: Record<string, PortBinding[]> = {};
   for (const p of c.exposedPorts) wanted[p] = [];
   // buildPortsRelatedCreateEndpointOptions walks the exposed ports only.

@@ -4,6 +4,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, forbidden, notFound, serverError } from '../errors.ts';
 import { contains, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, NetworkRecord } from '../model/state.ts';
+import { bindPortsOnJoin } from './containers.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
 import { findContainer, findNetwork } from './lookup.ts';
 import { afterSwarmConnect, afterSwarmDisconnect, beforeSwarmConnect } from './swarm.ts';
@@ -89,6 +90,7 @@ export function networkConnect(
     try {
       if (nw.scope === 'swarm') beforeSwarmConnect(engine, nw);
       activateEndpoint(engine, endpoint, nw);
+      bindPortsOnJoin(engine, container, nw);
     } catch (e) {
       container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
       throw e;
