@@ -53,6 +53,19 @@ function eachContainer(
   return failed.length ? 1 : 0;
 }
 
+/** The container `term` names, or undefined after printing the CLI's `No such container` line. */
+function containerOrNoSuch(ctx: CommandContext, term: string): ContainerRecord | undefined {
+  try {
+    return getContainer(ctx.engine, term);
+  } catch (e) {
+    if (e instanceof EngineError && e.status === 404) {
+      ctx.term.eprintln(`Error: No such container: ${term}`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
 const timeFlag = {
   name: 'time',
   short: 't',
@@ -271,16 +284,8 @@ const logs: LeafCommand = {
     },
   ],
   run(ctx) {
-    let c: ContainerRecord;
-    try {
-      c = getContainer(ctx.engine, ctx.args[0]!);
-    } catch (e) {
-      if (e instanceof EngineError && e.status === 404) {
-        ctx.term.eprintln(`Error: No such container: ${ctx.args[0]}`);
-        return 1;
-      }
-      throw e;
-    }
+    const c = containerOrNoSuch(ctx, ctx.args[0]!);
+    if (!c) return 1;
     if (isBeingRemoved(c)) {
       ctx.term.eprintln(
         'Error response from daemon: can not get logs from container which is dead or marked for removal',
@@ -306,16 +311,8 @@ const port: LeafCommand = {
   args: { kind: 'range', min: 1, max: 2 },
   flags: [],
   run(ctx) {
-    let c: ContainerRecord;
-    try {
-      c = getContainer(ctx.engine, ctx.args[0]!);
-    } catch (e) {
-      if (e instanceof EngineError && e.status === 404) {
-        ctx.term.eprintln(`Error: No such container: ${ctx.args[0]}`);
-        return 1;
-      }
-      throw e;
-    }
+    const c = containerOrNoSuch(ctx, ctx.args[0]!);
+    if (!c) return 1;
     const bound = isRunning(c) ? c.boundPorts : {};
     const fmt = (b: { hostIp: string; hostPort: string }) => `${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
     if (ctx.args[1]) {
