@@ -6,18 +6,9 @@
 import { formatFloat } from './printf.ts';
 import { deref, type GoField, type GoValue, isZero } from './values.ts';
 
-/** `json.Marshal(v)`. */
+/** `json.Marshal(v)`; `escapeHTML: false` as a `json.Encoder` with `SetEscapeHTML(false)`. */
 export function marshal(v: GoValue, opts: { escapeHTML?: boolean } = {}): string {
-  const out = encode(v, null, '', 0);
-  return opts.escapeHTML === false ? unescapeHTML(out) : out;
-}
-
-/** `json.Encoder` with `SetEscapeHTML(false)`, as the docker CLI's `json` template function. */
-function unescapeHTML(s: string): string {
-  return s.replace(
-    /\\u003c|\\u003e|\\u0026/g,
-    (m) => ({ '\\u003c': '<', '\\u003e': '>', '\\u0026': '&' })[m] ?? m,
-  );
+  return encode(v, null, '', 0, opts.escapeHTML !== false);
 }
 
 /** `json.MarshalIndent(v, prefix, indent)`. */
@@ -25,26 +16,26 @@ export function marshalIndent(v: GoValue, indent = '    ', prefix = ''): string 
   return encode(v, indent, prefix, 0);
 }
 
-function encode(v: GoValue, indent: string | null, prefix: string, depth: number): string {
+function encode(v: GoValue, indent: string | null, prefix: string, depth: number, html = true): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'string') return quote(v, html);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : jsonFloat(v);
   switch (v.kind) {
     case 'float':
       return jsonFloat(v.value);
     case 'time':
-      return quote(rfc3339Nano(v.rfc3339));
+      return quote(rfc3339Nano(v.rfc3339), html);
     case 'func':
       return 'null';
     case 'ptr':
-      return v.elem === null ? 'null' : encode(v.elem, indent, prefix, depth);
+      return v.elem === null ? 'null' : encode(v.elem, indent, prefix, depth, html);
     case 'slice':
       if (v.nil) return 'null';
       return wrap(
         '[',
         ']',
-        v.items.map((item) => encode(item, indent, prefix, depth + 1)),
+        v.items.map((item) => encode(item, indent, prefix, depth + 1, html)),
         indent,
         prefix,
         depth,
@@ -56,7 +47,9 @@ function encode(v: GoValue, indent: string | null, prefix: string, depth: number
       return wrap(
         '{',
         '}',
-        keys.map((k) => `${quote(k)}${sep}${encode(v.entries[k] ?? null, indent, prefix, depth + 1)}`),
+        keys.map(
+          (k) => `${quote(k, html)}${sep}${encode(v.entries[k] ?? null, indent, prefix, depth + 1, html)}`,
+        ),
         indent,
         prefix,
         depth,
@@ -64,9 +57,10 @@ function encode(v: GoValue, indent: string | null, prefix: string, depth: number
     }
     case 'struct': {
       const sep = indent === null ? ':' : ': ';
+      const esc = html || v.marshalEscapesHTML === true;
       const parts: string[] = [];
       for (const [key, value] of jsonFields(v.fields)) {
-        parts.push(`${quote(key)}${sep}${encode(value, indent, prefix, depth + 1)}`);
+        parts.push(`${quote(key, esc)}${sep}${encode(value, indent, prefix, depth + 1, esc)}`);
       }
       return wrap('{', '}', parts, indent, prefix, depth);
     }
@@ -114,8 +108,11 @@ function jsonFloat(n: number): string {
   return exp ? s.replace(/e([+-])0(\d)$/, 'e$1$2') : s;
 }
 
-/** Go's string encoding: `<`, `>`, `&`, U+2028 and U+2029 escaped; control characters as \u00XX. */
-export function quote(s: string): string {
+/**
+ * Go's string encoding: `<`, `>`, `&` (unless `escapeHTML` is false), U+2028 and U+2029 escaped;
+ * control characters as \u00XX.
+ */
+export function quote(s: string, escapeHTML = true): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -124,7 +121,12 @@ export function quote(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || ch === '<' || ch === '>' || ch === '&' || c === 0x2028 || c === 0x2029) {
+    else if (
+      c < 0x20 ||
+      (escapeHTML && (ch === '<' || ch === '>' || ch === '&')) ||
+      c === 0x2028 ||
+      c === 0x2029
+    ) {
       out += `\\u${c.toString(16).padStart(4, '0')}`;
     } else out += ch;
   }

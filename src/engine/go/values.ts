@@ -45,6 +45,11 @@ export interface GoStruct {
   readonly fields: readonly GoField[];
   /** Methods callable from templates (`.Label "x"`), not printed and not in JSON. */
   readonly methods?: Readonly<Record<string, GoFunc>>;
+  /**
+   * Its MarshalJSON calls json.Marshal, so its JSON keeps HTML escaping (`\u003e`) even from an
+   * encoder with SetEscapeHTML(false), as the `json` template function (ps context, 179).
+   */
+  readonly marshalEscapesHTML?: boolean;
 }
 
 export interface GoMap {

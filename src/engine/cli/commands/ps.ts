@@ -169,7 +169,12 @@ export function containerContext(engine: Engine, c: ContainerRecord, trunc: bool
     .filter(([k]) => k !== 'Label')
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, m]) => f(k, m.call()));
-  return goStruct('*formatter.ContainerContext', [f('trunc', trunc, { json: '-' }), ...jsonFields], methods);
+  const ctx = goStruct(
+    '*formatter.ContainerContext',
+    [f('trunc', trunc, { json: '-' }), ...jsonFields],
+    methods,
+  );
+  return { ...ctx, marshalEscapesHTML: true };
 }
 
 const HEALTH_VALUES = new Set(['starting', 'healthy', 'unhealthy', 'none']);
