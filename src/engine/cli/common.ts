@@ -44,6 +44,25 @@ export function printDaemonError(ctx: CommandContext, e: unknown): number {
 }
 
 /**
+ * Prints the error of an operation on the `kind` object `name` as the CLI does: `Error: No such
+ * KIND: NAME` for a 404, else the daemon's message. Returns whether it was a 404; other errors
+ * propagate.
+ */
+export function printNoSuchOrDaemonError(
+  ctx: CommandContext,
+  e: unknown,
+  kind: string,
+  name: string,
+): boolean {
+  if (e instanceof EngineError && e.status === 404) {
+    ctx.term.eprintln(`Error: No such ${kind}: ${name}`);
+    return true;
+  }
+  printDaemonError(ctx, e);
+  return false;
+}
+
+/**
  * `docker ... inspect`: a JSON array of the objects found (as the API returned them, indented),
  * or the template applied to each; then an error line for each name not found, exit 1.
  */

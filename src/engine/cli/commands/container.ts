@@ -22,7 +22,7 @@ import {
 } from '../../ops/containers.ts';
 import { containerView } from '../../views/container-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
-import { inspectObjects } from '../common.ts';
+import { inspectObjects, printNoSuchOrDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
 import { execCommand } from './exec.ts';
 import { lsCommand, psCommand } from './ps.ts';
@@ -199,14 +199,9 @@ const rm: LeafCommand = {
         containerRemove(ctx.engine, term, force);
         ctx.term.println(term);
       } catch (e) {
-        if (e instanceof EngineError && e.status === 404) {
-          ctx.term.eprintln(`Error: No such container: ${term}`);
-          // `rm -f` of something already gone is not a failure.
-          if (!force) status = 1;
-        } else {
-          ctx.term.eprintln(daemonError(e));
-          status = 1;
-        }
+        const missing = printNoSuchOrDaemonError(ctx, e, 'container', term);
+        // `rm -f` of something already gone is not a failure.
+        if (!missing || !force) status = 1;
       }
     }
     return status;

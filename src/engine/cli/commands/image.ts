@@ -22,7 +22,7 @@ import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
 import { imageHistory } from '../../views/image-summary.ts';
 import { imageView } from '../../views/image-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
-import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
+import { inspectObjects, parseFilters, printDaemonError, printNoSuchOrDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
 import { formatList } from '../format/list-format.ts';
 
@@ -221,9 +221,7 @@ const rmi: LeafCommand = {
       try {
         for (const line of removeImage(ctx.engine, term, ctx.flags.bool('force'))) ctx.term.println(line);
       } catch (e) {
-        if (e instanceof EngineError && e.status === 404) ctx.term.eprintln(`Error: No such image: ${term}`);
-        else if (e instanceof EngineError) ctx.term.eprintln(`Error response from daemon: ${e.message}`);
-        else throw e;
+        printNoSuchOrDaemonError(ctx, e, 'image', term);
         status = 1;
       }
     }

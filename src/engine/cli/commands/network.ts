@@ -17,7 +17,13 @@ import {
 } from '../../ops/networks.ts';
 import { networkView } from '../../views/network-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
-import { inspectObjects, parseFilters, parseKeyValues, printDaemonError } from '../common.ts';
+import {
+  inspectObjects,
+  parseFilters,
+  parseKeyValues,
+  printDaemonError,
+  printNoSuchOrDaemonError,
+} from '../common.ts';
 import { formatList } from '../format/list-format.ts';
 import { naturalCompare } from '../format/natural-sort.ts';
 
@@ -300,10 +306,7 @@ const rm: LeafCommand = {
         networkRemove(ctx.engine, name);
         ctx.term.println(name);
       } catch (e) {
-        if (e instanceof EngineError && e.status === 404)
-          ctx.term.eprintln(`Error: No such network: ${name}`);
-        else if (e instanceof EngineError) ctx.term.eprintln(`Error response from daemon: ${e.message}`);
-        else throw e;
+        printNoSuchOrDaemonError(ctx, e, 'network', name);
         status = 1;
       }
     }
