@@ -83,6 +83,12 @@ const EOF_BODY = () => {
   throw new ApiError(400, 'got EOF while reading request body');
 };
 
+/** The `Container` of a connect or disconnect body; '' when missing or not a string. */
+function containerField(body: unknown): string {
+  const container = field(body, 'Container');
+  return typeof container === 'string' ? container : '';
+}
+
 /** The endpoint settings a client sends, as the connect op takes them. */
 export function endpointRequest(settings: unknown) {
   const ipam = field(settings, 'IPAMConfig');
@@ -129,24 +135,12 @@ export const networkRoutes: Route[] = [
   }),
   post('/networks/{id:.*}/connect', ({ engine, req, params }) => {
     const body = readJson<unknown>(req, NETWORK_CONNECT, EOF_BODY);
-    const container = field(body, 'Container');
-    networkConnect(
-      engine,
-      params.id!,
-      typeof container === 'string' ? container : '',
-      endpointRequest(field(body, 'EndpointConfig')),
-    );
+    networkConnect(engine, params.id!, containerField(body), endpointRequest(field(body, 'EndpointConfig')));
     return okEmpty();
   }),
   post('/networks/{id:.*}/disconnect', ({ engine, req, params }) => {
     const body = readJson<unknown>(req, NETWORK_DISCONNECT, EOF_BODY);
-    const container = field(body, 'Container');
-    networkDisconnect(
-      engine,
-      params.id!,
-      typeof container === 'string' ? container : '',
-      field(body, 'Force') === true,
-    );
+    networkDisconnect(engine, params.id!, containerField(body), field(body, 'Force') === true);
     return okEmpty();
   }),
   del('/networks/{id:.*}', ({ engine, params }) => {
