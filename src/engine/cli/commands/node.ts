@@ -1,5 +1,4 @@
 /** `docker node ls|inspect`: the sandbox is the swarm's only node. */
-import { EngineError, notFound } from '../../errors.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import { taskList } from '../../ops/services.ts';
 import { requireManager } from '../../ops/swarm.ts';
@@ -101,18 +100,9 @@ const inspect: LeafCommand = {
       return printDaemonError(ctx, e);
     }
     return inspectObjects(ctx, ctx.args, ctx.flags.string('format'), (term) => {
-      const swarm = requireManager(ctx.engine);
-      const matches =
-        term === 'self' ||
-        term === swarm.nodeId ||
-        term === ctx.engine.state.daemon.hostname ||
-        (term !== '' && swarm.nodeId.startsWith(term));
-      if (!matches) {
-        const e = notFound(`node ${term} not found`);
-        // The CLI reports a missing node as a status error.
-        if (e instanceof EngineError) return { notFound: `Status: Error: No such node: ${term}, Code: 1` };
-      }
-      return nodeView(ctx.engine, swarm);
+      // The CLI reports a missing node as a status error.
+      if (!nodeMatches(ctx, term, true)) return { notFound: `Status: Error: No such node: ${term}, Code: 1` };
+      return nodeView(ctx.engine, requireManager(ctx.engine));
     });
   },
 };
