@@ -12,6 +12,7 @@ import {
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { printDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
+import type { FlagSpec } from '../flags.ts';
 
 function joinCommandText(ctx: CommandContext, worker: boolean, manager: boolean): string {
   const swarm = requireManager(ctx.engine);
@@ -24,6 +25,35 @@ function joinCommandText(ctx: CommandContext, worker: boolean, manager: boolean)
   }
   return text;
 }
+
+/** The swarm spec flags `init` and `update` share (the CLI's addSwarmFlags). */
+const swarmSpecFlags: FlagSpec[] = [
+  {
+    name: 'cert-expiry',
+    type: 'duration',
+    defaultText: '2160h0m0s',
+    help: 'Validity period for node certificates (ns|us|ms|s|m|h)',
+  },
+  {
+    name: 'dispatcher-heartbeat',
+    type: 'duration',
+    defaultText: '5s',
+    help: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)',
+  },
+  {
+    name: 'external-ca',
+    type: { repeatable: true, typeName: 'external-ca' },
+    help: 'Specifications of one or more certificate signing endpoints',
+  },
+  { name: 'max-snapshots', type: 'uint', help: 'Number of additional Raft snapshots to retain' },
+  {
+    name: 'snapshot-interval',
+    type: 'uint',
+    defaultText: '10000',
+    help: 'Number of log entries between Raft snapshots',
+  },
+  { name: 'task-history-limit', type: 'int', defaultText: '5', help: 'Task history retention limit' },
+];
 
 const init: LeafCommand = {
   name: 'init',
@@ -42,12 +72,6 @@ const init: LeafCommand = {
       type: 'string',
       defaultText: '"active"',
       help: 'Availability of the node ("active"|"pause"|"drain")',
-    },
-    {
-      name: 'cert-expiry',
-      type: 'duration',
-      defaultText: '2160h0m0s',
-      help: 'Validity period for node certificates (ns|us|ms|s|m|h)',
     },
     {
       name: 'data-path-addr',
@@ -71,17 +95,6 @@ const init: LeafCommand = {
       defaultText: '24',
       help: 'default address pool subnet mask length',
     },
-    {
-      name: 'dispatcher-heartbeat',
-      type: 'duration',
-      defaultText: '5s',
-      help: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)',
-    },
-    {
-      name: 'external-ca',
-      type: { repeatable: true, typeName: 'external-ca' },
-      help: 'Specifications of one or more certificate signing endpoints',
-    },
     { name: 'force-new-cluster', type: 'bool', help: 'Force create a new cluster from current state' },
     {
       name: 'listen-addr',
@@ -89,14 +102,7 @@ const init: LeafCommand = {
       defaultText: '0.0.0.0:2377',
       help: 'Listen address (format: <ip|interface>[:port])',
     },
-    { name: 'max-snapshots', type: 'uint', help: 'Number of additional Raft snapshots to retain' },
-    {
-      name: 'snapshot-interval',
-      type: 'uint',
-      defaultText: '10000',
-      help: 'Number of log entries between Raft snapshots',
-    },
-    { name: 'task-history-limit', type: 'int', defaultText: '5', help: 'Task history retention limit' },
+    ...swarmSpecFlags,
   ],
   run(ctx) {
     // pflag's ipNetSlice parses each value (comma-separated) while flags are read.
@@ -237,31 +243,7 @@ const update: LeafCommand = {
   args: { kind: 'none' },
   flags: [
     { name: 'autolock', type: 'bool', help: 'Change manager autolocking setting (true|false)' },
-    {
-      name: 'cert-expiry',
-      type: 'duration',
-      defaultText: '2160h0m0s',
-      help: 'Validity period for node certificates (ns|us|ms|s|m|h)',
-    },
-    {
-      name: 'dispatcher-heartbeat',
-      type: 'duration',
-      defaultText: '5s',
-      help: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)',
-    },
-    {
-      name: 'external-ca',
-      type: { repeatable: true, typeName: 'external-ca' },
-      help: 'Specifications of one or more certificate signing endpoints',
-    },
-    { name: 'max-snapshots', type: 'uint', help: 'Number of additional Raft snapshots to retain' },
-    {
-      name: 'snapshot-interval',
-      type: 'uint',
-      defaultText: '10000',
-      help: 'Number of log entries between Raft snapshots',
-    },
-    { name: 'task-history-limit', type: 'int', defaultText: '5', help: 'Task history retention limit' },
+    ...swarmSpecFlags,
   ],
   run(ctx) {
     try {
