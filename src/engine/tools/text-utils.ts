@@ -34,38 +34,16 @@ function usage(p: Proc, text: string): ProcResult {
   return exited(1);
 }
 
-/** Splits short options (`-lc`) off the front of argv, as getopt does; `--` ends them. */
+/** `shortOptsMulti` with one value per option: a repeated valued option keeps its last value. */
 function shortOpts(
   args: string[],
   valued: string,
 ): { flags: string[]; values: Record<string, string>; rest: string[]; bad?: string } {
-  const flags: string[] = [];
-  const values: Record<string, string> = {};
-  const rest: string[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      rest.push(a);
-      continue;
-    }
-    for (let j = 1; j < a.length; j++) {
-      const ch = a[j]!;
-      if (valued.includes(ch)) {
-        const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
-        if (v === undefined) return { flags, values, rest, bad: `option requires an argument -- '${ch}'` };
-        values[ch] = v;
-        break;
-      }
-      flags.push(ch);
-    }
-  }
-  rest.push(...args.slice(i));
-  return { flags, values, rest };
+  const { values, ...parsed } = shortOptsMulti(args, valued);
+  return {
+    ...parsed,
+    values: Object.fromEntries(Object.entries(values).map(([ch, all]) => [ch, all.at(-1)!])),
+  };
 }
 
 // ---- wc ----
@@ -346,7 +324,7 @@ export function grep(p: Proc): ProcResult {
   return exited(matchedAny ? 0 : 1);
 }
 
-/** Like `shortOpts`, but an option may repeat (`-e a -e b`). */
+/** Splits short options (`-lc`) off the front of argv, as getopt does; `--` ends them. Valued options keep every value given (`-e a -e b`). */
 function shortOptsMulti(
   args: string[],
   valued: string,
