@@ -21,14 +21,7 @@ function meta(index: number, created: string, updated: string) {
 /** `GET /swarm`: the cluster with its join tokens. */
 export function swarmView(swarm: SwarmRecord): GoValue {
   return goStruct('swarm.Swarm', [
-    f('ID', swarm.clusterId),
-    ...meta(swarm.index, swarm.createdAt, swarm.updatedAt),
-    f('Spec', clusterSpecView(swarm)),
-    f('TLSInfo', tlsInfoView()),
-    f('RootRotationInProgress', false),
-    f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
-    f('SubnetSize', addrPools(swarm).size),
-    f('DataPathPort', 4789),
+    ...clusterInfoFields(swarm),
     f(
       'JoinTokens',
       goStruct('swarm.JoinTokens', [f('Worker', swarm.workerToken), f('Manager', swarm.managerToken)]),
@@ -38,7 +31,12 @@ export function swarmView(swarm: SwarmRecord): GoValue {
 
 /** The cluster as `GET /info` shows it (`swarm.ClusterInfo`: the swarm without its join tokens). */
 export function clusterInfoView(swarm: SwarmRecord): GoValue {
-  return goStruct('swarm.ClusterInfo', [
+  return goStruct('swarm.ClusterInfo', clusterInfoFields(swarm));
+}
+
+/** The `swarm.ClusterInfo` fields, which `swarm.Swarm` embeds before its join tokens. */
+function clusterInfoFields(swarm: SwarmRecord) {
+  return [
     f('ID', swarm.clusterId),
     ...meta(swarm.index, swarm.createdAt, swarm.updatedAt),
     f('Spec', clusterSpecView(swarm)),
@@ -47,7 +45,7 @@ export function clusterInfoView(swarm: SwarmRecord): GoValue {
     f('DefaultAddrPool', goSlice([...addrPools(swarm).bases])),
     f('SubnetSize', addrPools(swarm).size),
     f('DataPathPort', 4789),
-  ]);
+  ];
 }
 
 function tlsInfoView(): GoValue {
