@@ -19,6 +19,22 @@ function envMap(env: string[]): Obj {
   return out;
 }
 
+/** A service's `networks:` as config prints it: each network, with its aliases and addresses or null. */
+function serviceNetworksOutput(s: ServiceModel): Obj {
+  return Object.fromEntries(
+    s.networks.map((n) => [
+      n.key,
+      n.aliases.length || n.ipv4 || n.ipv6
+        ? {
+            ...(n.aliases.length ? { aliases: n.aliases } : {}),
+            ...(n.ipv4 ? { ipv4_address: n.ipv4 } : {}),
+            ...(n.ipv6 ? { ipv6_address: n.ipv6 } : {}),
+          }
+        : null,
+    ]),
+  );
+}
+
 function serviceV1(project: Project, s: ServiceModel): Obj {
   const raw = s.raw;
   const out: Obj = { ...raw };
@@ -40,18 +56,7 @@ function serviceV1(project: Project, s: ServiceModel): Obj {
     }));
   }
   if (raw.networks !== undefined) {
-    out.networks = Object.fromEntries(
-      s.networks.map((n) => [
-        n.key,
-        n.aliases.length || n.ipv4 || n.ipv6
-          ? {
-              ...(n.aliases.length ? { aliases: n.aliases } : {}),
-              ...(n.ipv4 ? { ipv4_address: n.ipv4 } : {}),
-              ...(n.ipv6 ? { ipv6_address: n.ipv6 } : {}),
-            }
-          : null,
-      ]),
-    );
+    out.networks = serviceNetworksOutput(s);
   }
   void project;
   return out;
@@ -77,18 +82,7 @@ function serviceV2(project: Project, s: ServiceModel): Obj {
   if (s.hostname) out.hostname = s.hostname;
   out.image = s.image ?? `${project.name}-${s.name}`;
   if (!s.networkMode) {
-    out.networks = Object.fromEntries(
-      s.networks.map((n) => [
-        n.key,
-        n.aliases.length || n.ipv4 || n.ipv6
-          ? {
-              ...(n.aliases.length ? { aliases: n.aliases } : {}),
-              ...(n.ipv4 ? { ipv4_address: n.ipv4 } : {}),
-              ...(n.ipv6 ? { ipv6_address: n.ipv6 } : {}),
-            }
-          : null,
-      ]),
-    );
+    out.networks = serviceNetworksOutput(s);
   } else out.network_mode = s.networkMode;
   if (s.ports.length) {
     out.ports = s.ports.map((p) => ({
