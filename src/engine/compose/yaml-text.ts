@@ -113,13 +113,7 @@ function wordSyntaxError(code: string, text: string, line: number, col: number):
     case 'MISSING_CHAR': {
       const flow = findOpen(lines, /\[/);
       if (flow && !/["']/.test(lines[flow.line - 1]!.slice(flow.col - 1))) {
-        return {
-          kind: 'yaml.parser.ParserError',
-          context: { ...flow, text: 'while parsing a flow sequence' },
-          problem: { ...end, text: "expected ',' or ']', but got '<stream end>'" },
-          v2Line: end.line,
-          v2: "did not find expected ',' or ']'",
-        };
+        return unclosedFlowSequence(flow, end);
       }
       const quote = findOpen(lines, /["']/);
       return {
@@ -133,13 +127,7 @@ function wordSyntaxError(code: string, text: string, line: number, col: number):
     case 'BAD_INDENT': {
       const flow = findOpen(lines, /\[/);
       if (flow) {
-        return {
-          kind: 'yaml.parser.ParserError',
-          context: { ...flow, text: 'while parsing a flow sequence' },
-          problem: { ...end, text: "expected ',' or ']', but got '<stream end>'" },
-          v2Line: end.line,
-          v2: "did not find expected ',' or ']'",
-        };
+        return unclosedFlowSequence(flow, end);
       }
       break;
     }
@@ -152,6 +140,17 @@ function wordSyntaxError(code: string, text: string, line: number, col: number):
     problem: { line, col, text: 'expected <block end>, but found something else' },
     v2Line: line,
     v2: 'did not find expected key',
+  };
+}
+
+/** A flow sequence `[` opened at `flow` and never closed before the stream ends at `end`. */
+function unclosedFlowSequence(flow: Mark, end: Mark): Worded {
+  return {
+    kind: 'yaml.parser.ParserError',
+    context: { ...flow, text: 'while parsing a flow sequence' },
+    problem: { ...end, text: "expected ',' or ']', but got '<stream end>'" },
+    v2Line: end.line,
+    v2: "did not find expected ',' or ']'",
   };
 }
 
