@@ -27,7 +27,8 @@ for f in "${files[@]}"; do
     body=$(cd "$work" && PATH="$bin:$PATH" DOCKER_HOST="unix://$sock" timeout 20 sh -c "$run 2>&1" </dev/null); rc=$?
     { printf '$ %s\n' "$line"; [ -n "$body" ] && printf '%s\n' "$body"; printf '[exit %d]\n' "$rc"; } >> "$out"
   done < "$f"
-  kill $server 2>/dev/null; wait $server 2>/dev/null
+  # A hijacked attach or exec connection can keep the server's graceful stop waiting: give it a moment.
+  kill $server 2>/dev/null; sleep 0.3; kill -9 $server 2>/dev/null; wait $server 2>/dev/null
   score=$(python3 "$compare" compare "${f%.txt}.golden" "$out")
   echo "$(basename "$f") $score"
   read -r s n l <<<"$(sed -E 's#score: ([0-9]+)/([0-9]+) strict, ([0-9]+)/[0-9]+ lenient#\1 \2 \3#' <<<"$score")"
