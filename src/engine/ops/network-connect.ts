@@ -78,8 +78,9 @@ export function networkConnect(
   }
   if (existing) {
     if (running) throw forbidden(`endpoint with name ${container.name} already exists in network ${nw.name}`);
-    // A container that is not running only has settings for the network: Docker replaces them.
-    container.endpoints = container.endpoints.filter((ep) => ep !== existing);
+    // A container that is not running only has settings for the network, and Docker keeps them:
+    // its updateNetworkSettings returns early ("avoid duplicate config"), the new ones are dropped.
+    return;
   }
   // libnetwork checks the endpoint name before it asks IPAM for the address.
   if (running && req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {

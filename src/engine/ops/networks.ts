@@ -79,7 +79,8 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     throw forbidden('cannot create a swarm scoped network when swarm is not active');
   }
   if ((driver === 'overlay' || req.Scope === 'global') && !engine.state.swarm) {
-    throw new EngineError(503, SWARM_REQUIRED);
+    // A plain error in the daemon's network create: the API answers 500 with it.
+    throw new EngineError(500, SWARM_REQUIRED);
   }
   if (!KNOWN_DRIVERS.has(driver)) throw notFound(`plugin "${driver}" not found`);
   const ipamDriver = req.IPAM?.Driver || 'default';
@@ -279,7 +280,7 @@ function allocatePoolConfig(
   const userSubnet = subnetText !== '';
   if (userSubnet) {
     const cidr = parseCidr(subnetText);
-    if (!cidr) throw badRequest(`Invalid subnet ${subnetText} : invalid CIDR address: ${subnetText}`);
+    if (!cidr) throw serverError(`Invalid subnet ${subnetText} : invalid CIDR address: ${subnetText}`);
     for (const nw of engine.state.networks) {
       if (nw.configOnly) continue;
       if ((nw.scope === 'swarm') !== (scope === 'swarm')) continue;
