@@ -31,6 +31,16 @@ export interface FlagSpec {
   hidden?: boolean;
 }
 
+/** docker's `--filter` flag (a repeatable `filter` value), with or without `-f`. */
+export function filterFlag(help: string, short = false): FlagSpec {
+  return {
+    name: 'filter',
+    ...(short ? { short: 'f' } : {}),
+    type: { repeatable: true, typeName: 'filter' },
+    help,
+  };
+}
+
 export interface ParsedFlags {
   /** Values by long name: booleans as 'true'/'false', repeatable flags accumulate. */
   values: Map<string, string[]>;

@@ -24,6 +24,7 @@ import { containerView } from '../../views/container-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
 import { inspectObjects, printNoSuchOrDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
+import { filterFlag } from '../flags.ts';
 import { execCommand } from './exec.ts';
 import { lsCommand, psCommand } from './ps.ts';
 import { createCommand, runCommand } from './run.ts';
@@ -371,11 +372,7 @@ const prune: LeafCommand = {
   short: 'Remove all stopped containers',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'until=<timestamp>')",
-    },
+    filterFlag("Provide filter values (e.g. 'until=<timestamp>')"),
     { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
   ],
   run(ctx) {

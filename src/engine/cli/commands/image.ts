@@ -24,6 +24,7 @@ import { imageView } from '../../views/image-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters, printDaemonError, printNoSuchOrDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
+import { filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 
 interface ImageRow {
@@ -59,12 +60,7 @@ const images: LeafCommand = {
   flags: [
     { name: 'all', short: 'a', type: 'bool', help: 'Show all images (default hides intermediate images)' },
     { name: 'digests', type: 'bool', help: 'Show digests' },
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print images using a Go template' },
     { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only show image IDs' },
@@ -253,11 +249,7 @@ const prune: LeafCommand = {
   args: { kind: 'none' },
   flags: [
     { name: 'all', short: 'a', type: 'bool', help: 'Remove all unused images, not just dangling ones' },
-    {
-      name: 'filter',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'until=<timestamp>')",
-    },
+    filterFlag("Provide filter values (e.g. 'until=<timestamp>')"),
     { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
   ],
   run(ctx) {

@@ -24,6 +24,7 @@ import {
   printDaemonError,
   printNoSuchOrDaemonError,
 } from '../common.ts';
+import { filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 import { naturalCompare } from '../format/natural-sort.ts';
 
@@ -34,12 +35,7 @@ const ls: LeafCommand = {
   short: 'List networks',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'driver=bridge')",
-    },
+    filterFlag("Provide filter values (e.g. 'driver=bridge')", true),
     { name: 'format', type: 'string', help: 'Pretty-print networks using a Go template' },
     { name: 'no-trunc', type: 'bool', help: 'Do not truncate the output' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display network IDs' },
@@ -368,11 +364,7 @@ const prune: LeafCommand = {
   short: 'Remove all unused networks',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'until=<timestamp>')",
-    },
+    filterFlag("Provide filter values (e.g. 'until=<timestamp>')"),
     { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
   ],
   run(ctx: CommandContext) {

@@ -1,4 +1,5 @@
 /** `docker node ls|inspect`: the sandbox is the swarm's only node. */
+
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import { taskList } from '../../ops/services.ts';
 import { requireManager } from '../../ops/swarm.ts';
@@ -7,6 +8,7 @@ import { nodeView } from '../../views/swarm-view.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
+import { filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 import { taskTable } from './service.ts';
 
@@ -51,12 +53,7 @@ const ls: LeafCommand = {
   short: 'List nodes in the swarm',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print nodes using a Go template' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display IDs' },
   ],
@@ -199,12 +196,7 @@ const ps: LeafCommand = {
   short: 'List tasks running on one or more nodes, defaults to current node',
   args: { kind: 'min', n: 0 },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print tasks using a Go template' },
     { name: 'no-resolve', type: 'bool', help: 'Do not map IDs to Names' },
     { name: 'no-trunc', type: 'bool', help: 'Do not truncate output' },

@@ -12,6 +12,7 @@ import { containerNetworkNames } from '../../views/container-view.ts';
 import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
 import type { LeafCommand } from '../command.ts';
 import { parseFilters, printDaemonError } from '../common.ts';
+import { filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 
 const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
@@ -326,12 +327,7 @@ const ps: LeafCommand = {
   args: { kind: 'none' },
   flags: [
     { name: 'all', short: 'a', type: 'bool', help: 'Show all containers (default shows just running)' },
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print containers using a Go template' },
     {
       name: 'last',

@@ -22,7 +22,7 @@ import { serviceView } from '../../views/swarm-view.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
-import type { FlagSpec } from '../flags.ts';
+import { type FlagSpec, filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 
 /** A `--network` / `--network-add` value: a name, or `name=X,alias=Y,…` as the CLI's NetworkOpt reads it. */
@@ -473,12 +473,7 @@ const ls: LeafCommand = {
   short: 'List services',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print services using a Go template' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display IDs' },
   ],
@@ -578,12 +573,7 @@ const ps: LeafCommand = {
   short: 'List the tasks of one or more services',
   args: { kind: 'min', n: 1 },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: 'Filter output based on conditions provided',
-    },
+    filterFlag('Filter output based on conditions provided', true),
     { name: 'format', type: 'string', help: 'Pretty-print tasks using a Go template' },
     { name: 'no-resolve', type: 'bool', help: 'Do not map IDs to Names' },
     { name: 'no-trunc', type: 'bool', help: 'Do not truncate output' },

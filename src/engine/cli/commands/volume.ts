@@ -4,11 +4,13 @@
  * sandbox host's files), so `docker volume ls` shows compose's volumes and `down -v` removes
  * what `docker volume create` made. Texts as Docker 20.10 printed them (test/golden/83-volumes).
  */
+
 import type { Engine } from '../../engine.ts';
 import { f, type GoValue, goFunc, goStringMap, goStruct } from '../../go/values.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters } from '../common.ts';
 import { registerCommand } from '../docker.ts';
+import { filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
 
 interface VolumeRecord {
@@ -195,12 +197,7 @@ const ls: LeafCommand = {
   short: 'List volumes',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      short: 'f',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'dangling=true')",
-    },
+    filterFlag("Provide filter values (e.g. 'dangling=true')", true),
     { name: 'format', type: 'string', help: 'Pretty-print volumes using a Go template' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display volume names' },
   ],
@@ -273,11 +270,7 @@ const prune: LeafCommand = {
   short: 'Remove all unused local volumes',
   args: { kind: 'none' },
   flags: [
-    {
-      name: 'filter',
-      type: { repeatable: true, typeName: 'filter' },
-      help: "Provide filter values (e.g. 'label=<label>')",
-    },
+    filterFlag("Provide filter values (e.g. 'label=<label>')"),
     { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
   ],
   run(ctx) {
