@@ -5,12 +5,13 @@
  * the transcripts of `docker-tutor transcript --backend dind` against the oracle's goldens.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_NAMESPACE } from '../../src/sandbox/dind/container-spec.ts';
 import { DindBackend, type DindBackendOptions, NOTICES } from '../../src/sandbox/dind/dind-backend.ts';
+import { inCI } from '../support/servers.ts';
 import { type CommandVerdict, compareTranscripts } from '../support/transcript-compare.ts';
 import { backendContract } from './backend-contract.ts';
 import { dindTestEnv, SANDBOX_TEST_IMAGE, testNamespace } from './dind-env.ts';
@@ -242,7 +243,13 @@ describe.skipIf('skip' in env)('dind backend', () => {
   });
 
   describe('docker-tutor transcript --backend dind', () => {
-    const files = readdirSync(scenarios).filter((f) => f.endsWith('.txt'));
+    // The course's example scenarios sit in ../shared, beside a developer's or CI's checkout only.
+    const files = existsSync(scenarios) ? readdirSync(scenarios).filter((f) => f.endsWith('.txt')) : [];
+    if (files.length === 0) {
+      if (inCI) throw new Error(`CI=true but the example scenarios are missing at ${scenarios}`);
+      process.stdout.write(`dind transcript tests skipped: no example scenarios at ${scenarios}\n`);
+      it.skip(`matches the oracle (no example scenarios at ${scenarios})`, () => {});
+    }
     // Side by side: each run is mostly a fresh engine starting and `docker stop` waiting 10 s.
     it.concurrent.each(files)(
       'matches the oracle for %s',
