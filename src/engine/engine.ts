@@ -15,7 +15,8 @@ export interface EngineOptions {
   seed?: number;
   /**
    * Model the host the course's transcripts were recorded on rather than a full Linux host: its
-   * kernel cannot create 802.1q VLAN links. `transcript` uses it; chat sandboxes do not.
+   * kernel cannot create 802.1q VLAN links and it has no `ps` for `docker top`. `transcript` uses
+   * it (and `engine-api --recorded-host`); chat sandboxes do not.
    */
   recordedHost?: boolean;
 }
@@ -41,7 +42,10 @@ export class Engine {
     } else {
       this.ids = new SeededIds(opts.seed ?? (Math.random() * 2 ** 32) | 0);
       this.state = freshState(this);
-      if (opts.recordedHost) this.state.daemon.vlanLinks = false;
+      if (opts.recordedHost) {
+        this.state.daemon.vlanLinks = false;
+        this.state.daemon.hostPs = false;
+      }
       // The sandbox host comes with alpine:latest loaded, as the real sandbox image does.
       localImages(this);
     }

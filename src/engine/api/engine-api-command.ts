@@ -1,20 +1,22 @@
 /**
- * `docker-tutor engine-api --listen unix:///PATH|tcp://127.0.0.1:PORT [--seed N]`: serves one fresh
- * simulated engine as Docker Engine API v1.41 until stopped (SIGINT or SIGTERM).
+ * `docker-tutor engine-api --listen unix:///PATH|tcp://127.0.0.1:PORT [--seed N] [--recorded-host]`:
+ * serves one fresh simulated engine as Docker Engine API v1.41 until stopped (SIGINT or SIGTERM).
  */
 import '../index.ts';
 import { Engine } from '../engine.ts';
 import { parseListenAddress, startEngineApiServer } from './server.ts';
 
-const USAGE = `Usage: docker-tutor engine-api --listen unix:///PATH|tcp://127.0.0.1:PORT [--seed N]
+const USAGE = `Usage: docker-tutor engine-api --listen unix:///PATH|tcp://127.0.0.1:PORT [--seed N] [--recorded-host]
 
 Serves a fresh simulated Docker engine as Engine API v1.41 (loopback or a unix socket only).
 Point a client at it with DOCKER_HOST=<the --listen value>.
+--recorded-host models the host the course's transcripts were recorded on (as \`transcript\` does).
 `;
 
 export async function run(argv: string[]): Promise<number> {
   let listen: string | undefined;
   let seed: number | undefined;
+  let recordedHost = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -32,7 +34,8 @@ export async function run(argv: string[]): Promise<number> {
         return 2;
       }
       seed = Number(s);
-    } else {
+    } else if (a === '--recorded-host') recordedHost = true;
+    else {
       process.stderr.write(`docker-tutor engine-api: unknown argument '${a}'\n\n${USAGE}`);
       return 2;
     }
@@ -48,7 +51,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`docker-tutor engine-api: ${(e as Error).message}\n`);
     return 2;
   }
-  const engine = new Engine(seed === undefined ? {} : { seed });
+  const engine = new Engine({
+    ...(seed === undefined ? {} : { seed }),
+    ...(recordedHost ? { recordedHost } : {}),
+  });
   const server = await startEngineApiServer(engine, address);
   process.stderr.write(`docker-tutor engine-api: Engine API v1.41 listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {

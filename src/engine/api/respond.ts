@@ -18,9 +18,18 @@ function baseHeaders(contentType: string | null): Array<[string, string]> {
   return h;
 }
 
+/** A view already encoded the Go way (`goJson`), placed as it is inside a plain value. */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
+/** A Go value (a view) as the daemon encodes it, for use inside a plain value. */
+export const goJson = (value: GoValue) => new RawJson(marshal(value, { escapeHTML: false }));
+
 /** A plain value (objects keep their key order, like Go structs) as the daemon's JSON. */
 export function plainJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
+  if (v instanceof RawJson) return v.json;
   if (typeof v === 'string') return unescapeHtml(quote(v));
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';

@@ -42,6 +42,11 @@ export interface DaemonRecord {
    * the machines the course's transcripts were recorded on could not. Default true.
    */
   vlanLinks?: boolean;
+  /**
+   * Whether the host has a `ps` program, which the daemon runs for `docker top`. Real hosts do;
+   * the Docker-in-Docker sandboxes the course recorded in did not. Default true.
+   */
+  hostPs?: boolean;
   /** Index in the predefined local pools where the next search starts (Docker goes round). */
   nextLocalPool?: number;
   /** Next `-P`/`-p 80` host port (Docker's port allocator starts at 32768 and goes round). */

@@ -3,6 +3,7 @@
  * Engine the oracle recordings were made with (Debian's 20.10.24+dfsg1, API 1.41, minimum 1.12).
  */
 import type { Engine } from '../engine.ts';
+import { EngineError } from '../errors.ts';
 import type { ContainerRecord, ImageRecord } from '../model/state.ts';
 
 /** Fixed facts of the simulated daemon and host. */
@@ -69,4 +70,80 @@ export function diskUsage(engine: Engine): DiskUsage {
       sizeRw: Object.values(container.files ?? {}).reduce((n, t) => n + Buffer.byteLength(t), 0),
     })),
   };
+}
+
+/** Go's `time.ParseDuration` (nanoseconds); its error texts, as thrown `Error`s. */
+export function parseGoDuration(text: string): number {
+  const invalid = () => new Error(`time: invalid duration ${JSON.stringify(text)}`);
+  const units: Record<string, number> = {
+    ns: 1,
+    us: 1e3,
+    µs: 1e3,
+    μs: 1e3,
+    ms: 1e6,
+    s: 1e9,
+    m: 60e9,
+    h: 3600e9,
+  };
+  let s = text;
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    sign = s[0] === '-' ? -1 : 1;
+    s = s.slice(1);
+  }
+  if (s === '0') return 0;
+  if (s === '') throw invalid();
+  let total = 0;
+  while (s !== '') {
+    const m = /^([0-9]*)(?:\.([0-9]*))?/.exec(s)!;
+    if (!/^[0-9.]/.test(s) || (m[1] === '' && (m[2] ?? '') === '')) throw invalid();
+    s = s.slice(m[0].length);
+    const unit = /^[^0-9.]*/.exec(s)![0];
+    if (unit === '') throw new Error(`time: missing unit in duration ${JSON.stringify(text)}`);
+    s = s.slice(unit.length);
+    const scale = units[unit];
+    if (scale === undefined) {
+      throw new Error(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`);
+    }
+    total += Number(`${m[1] || '0'}.${m[2] ?? ''}0`) * scale;
+    if (total > 2 ** 63) throw invalid();
+  }
+  return sign * total;
+}
+
+/** The build cache fields `docker builder prune --filter` takes (`cacheFields` of the builder). */
+const CACHE_FILTERS = ['id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'];
+
+/**
+ * `POST /build/prune`: the simulated daemon never builds, so its cache is empty and nothing is
+ * deleted; the filters are still checked as BuildKit's prune checks them.
+ */
+export function buildCachePrune(
+  _engine: Engine,
+  filters: Record<string, string[]>,
+): { CachesDeleted: string[] | null; SpaceReclaimed: number } {
+  const fail = (status: 400 | 500, message: string) =>
+    new EngineError(status, `failed to prune build cache: ${message}`);
+  for (const key of Object.keys(filters)) {
+    if (!['unused-for', 'until', 'label', 'label!', ...CACHE_FILTERS].includes(key)) {
+      throw fail(400, `Invalid filter '${key}'`);
+    }
+  }
+  const until = filters.until ?? [];
+  const unusedFor = filters['unused-for'] ?? [];
+  if (until.length && unusedFor.length) throw fail(400, 'conflicting filters: "until" and "unused-for"');
+  const durations = [...until, ...unusedFor];
+  if (durations.length > 1) throw fail(400, 'filters expect only one value');
+  if (durations.length === 1) {
+    try {
+      parseGoDuration(durations[0]!);
+    } catch (e) {
+      const key = unusedFor.length ? 'unused-for' : 'until';
+      throw fail(500, `"${key}" filter expects a duration (e.g., '24h'): ${(e as Error).message}`);
+    }
+  }
+  for (const key of CACHE_FILTERS) {
+    if ((filters[key]?.length ?? 0) > 1) throw fail(400, 'filters expect only one value');
+  }
+  return { CachesDeleted: null, SpaceReclaimed: 0 };
 }

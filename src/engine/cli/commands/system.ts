@@ -3,6 +3,7 @@
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goPtr, goSlice, goStruct } from '../../go/values.ts';
 import { diskUsage } from '../../ops/system.ts';
+import { localVolumesUsage } from '../../ops/volumes.ts';
 import { humanSize4 } from '../../views/human-units.ts';
 import type { LeafCommand } from '../command.ts';
 import { registerCommand } from '../docker.ts';
@@ -77,6 +78,7 @@ const df: LeafCommand = {
       }
       return 0;
     }
+    const volumes = localVolumesUsage(ctx.engine);
     const usedImages = du.images.filter((i) => i.containers > 0);
     const running = du.containers.filter(
       ({ container }) => container.status === 'running' || container.status === 'paused',
@@ -101,10 +103,10 @@ const df: LeafCommand = {
       {
         context: 'diskUsageVolumesContext',
         type: 'Local Volumes',
-        total: 0,
-        active: 0,
-        size: 0,
-        reclaimable: 0,
+        total: volumes.length,
+        active: volumes.filter((v) => v.refCount > 0).length,
+        size: volumes.reduce((n, v) => n + v.size, 0),
+        reclaimable: volumes.filter((v) => v.refCount === 0).reduce((n, v) => n + v.size, 0),
       },
       {
         context: 'diskUsageBuilderContext',
