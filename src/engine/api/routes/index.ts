@@ -1,21 +1,25 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
 import { archiveRoutes } from './archive.ts';
+import { containerInspectionRoutes } from './container-inspection.ts';
 import { containerRoutes } from './containers.ts';
 import { execRoutes } from './exec.ts';
 import { imageRoutes } from './images.ts';
 import { networkRoutes } from './networks.ts';
 import { swarmRoutes } from './swarm.ts';
 import { systemRoutes } from './system.ts';
+import { volumeRoutes } from './volumes.ts';
 
 export function allRoutes(): Route[] {
   return [
     ...systemRoutes,
     ...networkRoutes,
     ...containerRoutes,
+    ...containerInspectionRoutes,
     ...archiveRoutes,
     ...execRoutes,
     ...imageRoutes,
     ...swarmRoutes,
+    ...volumeRoutes,
   ];
 }
