@@ -1,20 +1,25 @@
-/** `/_ping`, `/events`, `/volumes`, `/plugins`: the daemon's own endpoints. */
+/** `/_ping`, `/events`, `/version`, `/info`, `/plugins`, `/system/df`, `/build/prune`: the daemon's own endpoints. */
+import { goSlice } from '../../go/values.ts';
 
-import { diskUsage } from '../../ops/system.ts';
+import { buildCachePrune, diskUsage } from '../../ops/system.ts';
+import { localVolumesUsage } from '../../ops/volumes.ts';
 import { containerSummary } from '../../views/container-summary.ts';
 import { imageSummary } from '../../views/image-summary.ts';
 import { infoView, versionView } from '../../views/system-view.ts';
-import { parseFiltersParam } from '../filters.ts';
+import { volumeView } from '../../views/volume-view.ts';
+import { ApiError } from '../errors.ts';
+import { type Filters, parseFiltersParam } from '../filters.ts';
 import type { ApiResponse } from '../http.ts';
 import {
   API_VERSION,
   emptyResponse,
+  goJson,
   goJsonResponse,
   jsonResponse,
   SERVER_HEADER,
   streamResponse,
 } from '../respond.ts';
-import { get, head, type Route } from '../route.ts';
+import { atoi, get, head, post, type Route } from '../route.ts';
 
 /** `/_ping` sets its headers itself, with no-cache, and lets Go add the text Content-Type. */
 function ping(method: 'GET' | 'HEAD'): ApiResponse {
@@ -54,10 +59,6 @@ export const systemRoutes: Route[] = [
   }),
   get('/version', () => goJsonResponse(200, versionView())),
   get('/info', ({ engine }) => goJsonResponse(200, infoView(engine))),
-  get('/volumes', ({ req }) => {
-    parseFiltersParam(req);
-    return jsonResponse(200, { Volumes: [], Warnings: null });
-  }),
   get('/plugins', () => jsonResponse(200, [])),
   get('/system/df', ({ engine }) => {
     const du = diskUsage(engine);
@@ -73,9 +74,35 @@ export const systemRoutes: Route[] = [
         SizeRw: sizeRw,
         SizeRootFs: sizeRw + (engine.state.images.find((i) => i.id === container.imageId)?.size ?? 0),
       })),
-      Volumes: [],
-      BuildCache: [],
+      Volumes: goJson(
+        goSlice(
+          localVolumesUsage(engine).map(({ volume, refCount, size }) =>
+            volumeView(volume, { refCount, size }),
+          ),
+        ),
+      ),
+      BuildCache: null,
+      BuilderSize: 0,
     });
+  }),
+  post('/build/prune', ({ engine, req }) => {
+    let filters: Filters;
+    try {
+      filters = parseFiltersParam(req);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ApiError(500, `could not parse filters: ${e.message}`);
+      throw e;
+    }
+    const keep = req.query.get('keep-storage') || '0';
+    try {
+      atoi(keep);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        throw new ApiError(500, `keep-storage is in bytes and expects an integer, got ${keep}: ${e.message}`);
+      }
+      throw e;
+    }
+    return jsonResponse(200, buildCachePrune(engine, filters));
   }),
   // The daemon answers OPTIONS on every path (CORS preflight) with an empty 200.
   { method: 'OPTIONS', path: '/{anyroute:.*}', handler: () => emptyResponse(200) },
