@@ -2,8 +2,10 @@
 import type { Route } from '../route.ts';
 import { archiveRoutes } from './archive.ts';
 import { containerInspectionRoutes } from './container-inspection.ts';
+import { containerUpdateRoutes } from './container-update.ts';
 import { containerRoutes } from './containers.ts';
 import { execRoutes } from './exec.ts';
+import { imageTransferRoutes } from './image-transfer.ts';
 import { imageRoutes } from './images.ts';
 import { networkRoutes } from './networks.ts';
 import { swarmRoutes } from './swarm.ts';
@@ -15,10 +17,12 @@ export function allRoutes(): Route[] {
     ...systemRoutes,
     ...networkRoutes,
     ...containerRoutes,
+    ...containerUpdateRoutes,
     ...containerInspectionRoutes,
     ...archiveRoutes,
     ...execRoutes,
     ...imageRoutes,
+    ...imageTransferRoutes,
     ...swarmRoutes,
     ...volumeRoutes,
   ];
