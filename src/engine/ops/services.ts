@@ -340,6 +340,26 @@ export function slotReadyTimes(service: ServiceRecord, nowMs: number): number[] 
   return out;
 }
 
+/** The CLI polls a converging service this often (`progress.ServiceProgress`)... */
+export const CONVERGE_POLL_MS = 200;
+/** ... and, once its tasks run, watches them this long (`UpdateConfig.Monitor`) before it says so. */
+export const CONVERGE_MONITOR_MS = 5000;
+
+/**
+ * The first of the CLI's polls (0 at `startMs`, one every `CONVERGE_POLL_MS`) that finds every
+ * slot the service wants running a task of its current spec; null when none ever will.
+ */
+export function convergedPollIndex(service: ServiceRecord, startMs: number): number | null {
+  const want = service.mode === 'global' ? 1 : service.replicas;
+  const ready = slotReadyTimes(service, startMs);
+  // A service that cannot converge is waited on for as long as a person would.
+  for (let poll = 0; poll < 3000; poll++) {
+    const at = startMs + poll * CONVERGE_POLL_MS;
+    if (ready.filter((r) => r <= at).length >= want) return poll;
+  }
+  return null;
+}
+
 /** `TaskHistoryRetentionLimit`: tasks kept per slot, the running one included. */
 export const TASK_HISTORY_LIMIT = 5;
 
@@ -431,6 +451,8 @@ export function serviceList(engine: Engine, filters: Record<string, string[]> = 
 /** What `POST /services/{id}/update` may change here. */
 export interface ServiceChange {
   replicas?: number;
+  /** The service's own labels (`--label-add`): no task changes. */
+  labels?: Record<string, string>;
   image?: string;
   args?: string[];
   env?: string[];
@@ -476,6 +498,7 @@ export function serviceUpdate(
   settleTasks(engine);
   const before = specOf(service);
   if (change.replicas !== undefined) service.replicas = change.replicas;
+  if (change.labels !== undefined) service.labels = { ...change.labels };
   if (change.image !== undefined) service.image = normalizeImage(change.image);
   if (change.args !== undefined) service.args = change.args;
   if (change.env !== undefined) service.env = change.env;

@@ -365,3 +365,51 @@ export function nextIndex(swarm: SwarmRecord): number {
   swarm.index += 1;
   return swarm.index;
 }
+
+/** The daemon's node lookup: full ID, hostname, then ID prefix (`self` is the CLI's, not the daemon's). */
+export function findNode(engine: Engine, term: string): SwarmRecord {
+  const swarm = requireManager(engine);
+  if (
+    term === swarm.nodeId ||
+    term === engine.state.daemon.hostname ||
+    (term !== '' && swarm.nodeId.startsWith(term))
+  ) {
+    return swarm;
+  }
+  throw new EngineError(404, `node ${term} not found`);
+}
+
+/** The parts of `swarm.NodeSpec` a node update sets: the whole label set, availability, role. */
+export interface NodeSpecRequest {
+  Labels?: Record<string, string> | null;
+  Role?: string;
+  Availability?: string;
+}
+
+/** `convert.NodeSpecToGRPC`: the role and availability must be ones swarmkit knows. */
+export function checkNodeSpec(spec: NodeSpecRequest): { role: string; availability: string } {
+  const role = (spec.Role ?? '').toLowerCase();
+  if (role !== 'worker' && role !== 'manager') {
+    throw badRequest(`invalid Role: ${JSON.stringify(spec.Role ?? '')}`);
+  }
+  const availability = (spec.Availability ?? '').toLowerCase();
+  if (!['active', 'pause', 'drain'].includes(availability)) {
+    throw badRequest(`invalid Availability: ${JSON.stringify(spec.Availability ?? '')}`);
+  }
+  return { role, availability };
+}
+
+/** `POST /nodes/{id}/update`: the one node takes the spec; it cannot stop being the manager. */
+export function nodeUpdate(engine: Engine, term: string, spec: NodeSpecRequest): void {
+  const { role, availability } = checkNodeSpec(spec);
+  const swarm = findNode(engine, term);
+  if (role === 'worker') {
+    throw badRequest(
+      'rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm',
+    );
+  }
+  swarm.nodeAvailability = availability;
+  swarm.nodeLabels = { ...(spec.Labels ?? {}) };
+  swarm.index++;
+  swarm.updatedAt = engine.now();
+}

@@ -1,9 +1,11 @@
 /** Every route the API serves, area by area. */
 import type { Route } from '../route.ts';
+import { withCliRoundTrips } from '../swarm-clock.ts';
 import { archiveRoutes } from './archive.ts';
 import { containerInspectionRoutes } from './container-inspection.ts';
 import { containerUpdateRoutes } from './container-update.ts';
 import { containerRoutes } from './containers.ts';
+import { distributionRoutes } from './distribution.ts';
 import { execRoutes } from './exec.ts';
 import { imageTransferRoutes } from './image-transfer.ts';
 import { imageRoutes } from './images.ts';
@@ -13,7 +15,7 @@ import { systemRoutes } from './system.ts';
 import { volumeRoutes } from './volumes.ts';
 
 export function allRoutes(): Route[] {
-  return [
+  return withCliRoundTrips([
     ...systemRoutes,
     ...networkRoutes,
     ...containerRoutes,
@@ -25,5 +27,6 @@ export function allRoutes(): Route[] {
     ...imageTransferRoutes,
     ...swarmRoutes,
     ...volumeRoutes,
-  ];
+    ...distributionRoutes,
+  ]);
 }
