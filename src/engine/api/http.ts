@@ -2,6 +2,7 @@
  * The Engine API's request and response, independent of any transport: the HTTP server and the
  * sandbox's in-process `curl` both turn their traffic into these and back.
  */
+import type { ClientStdin } from './stdin.ts';
 
 export interface ApiRequest {
   method: string;
@@ -11,6 +12,11 @@ export interface ApiRequest {
   /** Header names in lower case. */
   headers: Readonly<Record<string, string>>;
   body: Buffer;
+  /**
+   * On a hijacked connection (attach, exec start), what the client sends after the request: the
+   * process's stdin. Absent in process (the sandbox's curl), where there is none.
+   */
+  stdin?: ClientStdin;
 }
 
 /** A raw two-way stream after `101 UPGRADED` (attach, exec start): the daemon writes, then closes. */

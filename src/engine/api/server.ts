@@ -12,6 +12,7 @@ import type { Engine } from '../engine.ts';
 import { errorResponse } from './errors.ts';
 import { type ApiRequest, type ApiResponse, STATUS_TEXT, wireHeaders } from './http.ts';
 import { handleApiRequest } from './router.ts';
+import { ClientStdin } from './stdin.ts';
 
 /** Larger bodies are refused before they are read into memory (the daemon has no limit; we must). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -203,7 +204,10 @@ async function writeHijacked(socket: Duplex, apiRes: ApiResponse, method: string
   }
 }
 
-/** `Upgrade: tcp` (attach, exec start): the body is read off the socket, then the stream is raw. */
+/**
+ * `Upgrade: tcp` (attach, exec start): the body is read off the socket, then the stream is raw
+ * both ways; what the client sends after the body is the process's stdin (`req.stdin`).
+ */
 async function serveUpgrade(
   req: IncomingMessage,
   socket: Duplex,
@@ -216,31 +220,31 @@ async function serveUpgrade(
     socket.end('HTTP/1.1 413 Request Entity Too Large\r\nConnection: close\r\n\r\n');
     return;
   }
-  let body = head;
-  while (body.length < length) {
-    const chunk = await new Promise<Buffer | null>((resolve) => {
-      socket.once('data', (c: Buffer) => resolve(c));
-      socket.once('end', () => resolve(null));
-    });
-    if (chunk === null) break;
-    body = Buffer.concat([body, chunk]);
-  }
-  socket.pause();
-  const apiRes = await answer(toApiRequest(req, body.subarray(0, length)));
+  const stdin = new ClientStdin();
+  const { body, eof } = await readUpgradeBody(socket, head, length);
+  // Bytes past the body (the CLI may send its input at once) already belong to stdin.
+  stdin.push(body.subarray(length));
+  if (eof) stdin.end();
+  const apiRes = await answer({ ...toApiRequest(req, body.subarray(0, length)), stdin });
   const statusLine = `HTTP/1.1 ${apiRes.status} ${apiRes.status === 101 ? 'UPGRADED' : (STATUS_TEXT[apiRes.status] ?? '')}`;
   const headers = wireHeaders(apiRes, new Date(), req.method ?? 'POST');
   const stream = apiRes.stream;
   const chunked = !apiRes.upgrade && stream !== undefined;
   socket.write(`${statusLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
   if (!stream) {
+    stdin.end();
     socket.end(apiRes.body);
     return;
   }
   const ctl = new AbortController();
-  socket.on('close', () => ctl.abort());
-  // Whatever the client sends now would be the container's stdin; the simulator has none to give it.
+  socket.on('close', () => {
+    // A client that leaves closes the process's stdin as a half-close does.
+    stdin.end();
+    ctl.abort();
+  });
+  socket.on('data', (chunk: Buffer) => stdin.push(chunk));
+  socket.on('end', () => stdin.end());
   socket.resume();
-  socket.on('data', () => {});
   const write = (chunk: Buffer) => {
     if (!socket.writable || chunk.length === 0) return;
     socket.write(
@@ -252,6 +256,37 @@ async function serveUpgrade(
   try {
     await stream.run(write, ctl.signal);
   } finally {
+    stdin.end();
     if (socket.writable) socket.end(chunked ? '0\r\n\r\n' : undefined);
   }
+}
+
+/** Reads until `length` bytes of body are in (more may follow in the same chunk) or the client's EOF. */
+function readUpgradeBody(
+  socket: Duplex,
+  head: Buffer,
+  length: number,
+): Promise<{ body: Buffer; eof: boolean }> {
+  socket.pause();
+  if (head.length >= length) return Promise.resolve({ body: head, eof: false });
+  return new Promise((resolve) => {
+    let body = head;
+    const done = (eof: boolean) => {
+      // Paused again until the answer is out: what follows is stdin, read then.
+      socket.pause();
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      resolve({ body, eof });
+    };
+    const onData = (chunk: Buffer) => {
+      body = Buffer.concat([body, chunk]);
+      if (body.length >= length) done(false);
+    };
+    const onEnd = () => done(true);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.resume();
+  });
 }

@@ -8,7 +8,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
 import { parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
-import { exitedContainer, runMainProcess } from '../tools/main-process.ts';
+import { exitedContainer, resumeMainProcess, runMainProcess, type StdinFeed } from '../tools/main-process.ts';
 import { needsEmbeddedDns, ownHostsIps } from '../tools/netinfo.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
@@ -358,18 +358,52 @@ export interface StartResult {
   exitCode: number | null;
   /** The container was removed after exiting (`--rm`). */
   removed: boolean;
+  /** Its main process waits for the rest of its stdin (see `resumeMainProcess`). */
+  awaitingStdin?: boolean;
 }
 
-/** `POST /containers/{id}/start`. Returns null when it was already running (304). */
-export function containerStart(engine: Engine, term: string, detached = false): StartResult | null {
+/**
+ * `POST /containers/{id}/start`. Returns null when it was already running (304). `stdin`: what
+ * a client attached to the container's stdin sends it (see `runMainProcess`).
+ */
+export function containerStart(
+  engine: Engine,
+  term: string,
+  detached = false,
+  stdin?: StdinFeed,
+): StartResult | null {
   const c = getContainer(engine, term);
   if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
   if (isRunning(c)) return null;
-  return startContainer(engine, c, detached);
+  try {
+    return startContainer(engine, c, detached, stdin);
+  } catch (e) {
+    // The daemon cleans a container up after a failed start; `--rm` removes it then.
+    if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+    throw e;
+  }
+}
+
+/**
+ * The client attached to the stdin of `c`'s main process closed it: a process that waited for
+ * its input (`awaitingStdin`) runs now, if `c` still runs the start of `startedAt`.
+ */
+export function containerStdinClosed(
+  engine: Engine,
+  c: ContainerRecord,
+  startedAt: string,
+  stdin: string,
+): StartResult | null {
+  return resumeMainProcess(engine, c, startedAt, stdin);
 }
 
 /** Starts `c`; `detached`: the caller does not wait for it (see `runMainProcess`). */
-export function startContainer(engine: Engine, c: ContainerRecord, detached = false): StartResult {
+export function startContainer(
+  engine: Engine,
+  c: ContainerRecord,
+  detached = false,
+  stdin?: StdinFeed,
+): StartResult {
   const mode = c.hostConfig.networkMode;
   if (mode.startsWith('container:')) {
     const target = findContainer(engine, mode.slice(10));
@@ -474,7 +508,7 @@ export function startContainer(engine: Engine, c: ContainerRecord, detached = fa
     throw e;
   }
   delete c.exitUnseen;
-  return runMainProcess(engine, c, detached);
+  return runMainProcess(engine, c, detached, stdin);
 }
 
 /** A container on an overlay also gets an interface on docker_gwbridge, its way out. */

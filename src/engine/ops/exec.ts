@@ -7,7 +7,7 @@
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ContainerRecord, ExecRecord } from '../model/state.ts';
-import { type ExecResult, execInContainer } from '../tools/main-process.ts';
+import { type ExecResult, execInContainer, type StdinFeed } from '../tools/main-process.ts';
 import { getContainer } from './containers.ts';
 
 export interface ExecCreateRequest {
@@ -81,7 +81,16 @@ export function checkExecStartable(engine: Engine, id: string): ExecRecord {
   return rec;
 }
 
-export function execStart(engine: Engine, rec: ExecRecord, opts: { tty?: boolean } = {}): ExecResult {
+/**
+ * Runs the exec's program. `stdin`: what its attached client sends (`docker exec -i`); while the
+ * client has not closed it and the program reads it, the exec stays running (`awaitingStdin`)
+ * and is started again with the whole input.
+ */
+export function execStart(
+  engine: Engine,
+  rec: ExecRecord,
+  opts: { tty?: boolean; stdin?: StdinFeed } = {},
+): ExecResult {
   const c = execContainer(engine, rec);
   try {
     const res = execInContainer(engine, c, rec.argv, {
@@ -90,10 +99,13 @@ export function execStart(engine: Engine, rec: ExecRecord, opts: { tty?: boolean
       ...(rec.user ? { user: rec.user } : {}),
       tty: opts.tty ?? rec.tty,
       ref: rec.containerId,
+      ...(opts.stdin ? { stdin: opts.stdin } : {}),
     });
-    rec.exitCode = res.exitCode;
+    rec.running = res.awaitingStdin === true;
+    if (!rec.running) rec.exitCode = res.exitCode;
     return res;
   } catch (e) {
+    rec.running = false;
     rec.exitCode = 126;
     throw e;
   }

@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../model/state.ts';
 import { deactivateEndpoint } from '../ops/endpoints.ts';
 import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
-import type { Proc, ProcResult } from './process.ts';
+import { type Proc, type ProcResult, StdinPending, withStdin } from './process.ts';
 import { lookupExecutable, runProgram } from './programs.ts';
 import { resolveUser } from './users.ts';
 
@@ -94,14 +94,31 @@ export interface MainResult {
   output: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
   exitCode: number | null;
   removed: boolean;
+  /**
+   * The process reads a stdin its attached client has not closed yet: the container runs, and
+   * `resumeMainProcess` runs the program once the input is complete.
+   */
+  awaitingStdin?: boolean;
 }
+
+/**
+ * What an attached client has sent to a process's stdin: the text once it closed its side
+ * (half-close or disconnect), undefined while it may still send more.
+ */
+export type StdinFeed = () => string | undefined;
 
 /**
  * Starts the main process of a container whose network is ready. `detached`: nobody waits for
  * it (`docker run -d`, `docker start`), so a process that is over at once is noted as unseen.
+ * `stdin`: a client attached to the container's stdin (`docker run -i`) feeds it.
  */
-export function runMainProcess(engine: Engine, c: ContainerRecord, detached = false): MainResult {
-  const argv = [c.path, ...c.args].filter((_, i) => i > 0 || c.path !== '');
+export function runMainProcess(
+  engine: Engine,
+  c: ContainerRecord,
+  detached = false,
+  stdin?: StdinFeed,
+): MainResult {
+  const argv = mainArgv(c);
   const cwd = c.workingDir || '/';
   // The daemon resolves `--user` while it builds the runtime spec, before runc looks for argv[0].
   const user = resolveUser(engine, c, c.user);
@@ -128,20 +145,45 @@ export function runMainProcess(engine: Engine, c: ContainerRecord, detached = fa
   c.startedAt = engine.now();
   c.exitCode = 0;
   c.listeners = [];
+  return runMain(engine, c, detached, stdin);
+}
+
+/**
+ * The main process of a container left waiting for its stdin (`awaitingStdin`), run now that its
+ * client closed it. Does nothing (null) when the container no longer runs that process.
+ */
+export function resumeMainProcess(
+  engine: Engine,
+  c: ContainerRecord,
+  startedAt: string,
+  stdin: string,
+  detached = false,
+): MainResult | null {
+  if (c.status !== 'running' || c.startedAt !== startedAt || !engine.state.containers.includes(c))
+    return null;
+  return runMain(engine, c, detached, () => stdin);
+}
+
+function mainArgv(c: ContainerRecord): string[] {
+  return [c.path, ...c.args].filter((_, i) => i > 0 || c.path !== '');
+}
+
+function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: StdinFeed): MainResult {
   const output: MainResult['output'] = [];
-  const proc: Proc = {
+  const base = {
     engine,
     container: c,
-    argv,
+    argv: mainArgv(c),
     env: processEnv(engine, c, c.tty),
-    cwd,
+    cwd: c.workingDir || '/',
     user: c.user,
-    stdin: '',
     main: true,
-    out: (text) => output.push({ stream: 'stdout', text }),
-    err: (text) => output.push({ stream: 'stderr', text }),
+    out: (text: string) => output.push({ stream: 'stdout', text }),
+    err: (text: string) => output.push({ stream: 'stderr', text }),
   };
-  const result = runProgram(proc);
+  const proc: Proc = stdin ? withStdin({ ...base, stdinAttached: true }, stdin) : { ...base, stdin: '' };
+  const result = runUnlessStdinPending(c, proc);
+  if (!result) return { output: [], exitCode: null, removed: false, awaitingStdin: true };
   // The log driver copies stderr and stdout separately; for a process that is over at once the
   // stderr copy lands first (as recorded from Docker).
   for (const stream of ['stderr', 'stdout'] as const) {
@@ -165,6 +207,22 @@ export function runMainProcess(engine: Engine, c: ContainerRecord, detached = fa
   return { output, exitCode: result.code, removed };
 }
 
+/**
+ * Runs `proc`, or gives null when it reads a stdin its client has not closed yet; then nothing
+ * it wrote before stays in the container's files, as it runs again from the start at EOF.
+ */
+function runUnlessStdinPending(c: ContainerRecord, proc: Proc): ProcResult | null {
+  const files = c.files ? { ...c.files } : undefined;
+  try {
+    return runProgram(proc);
+  } catch (e) {
+    if (!(e instanceof StdinPending)) throw e;
+    if (files) c.files = files;
+    else delete c.files;
+    return null;
+  }
+}
+
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -177,7 +235,8 @@ export interface ExecOptions {
   user?: string;
   tty?: boolean;
   detach?: boolean;
-  stdin?: string;
+  /** Its stdin: text, or a client's (`docker exec -i`) still being sent. */
+  stdin?: string | StdinFeed;
   /** The container as the user named it (some daemon messages repeat it). */
   ref?: string;
 }
@@ -190,6 +249,8 @@ export interface ExecResult {
   /** Writes in order, each on its stream. */
   chunks: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
   exitCode: number;
+  /** It reads a stdin its client has not closed yet: run it again when the input is complete. */
+  awaitingStdin?: boolean;
 }
 
 /** `docker exec`: the container must be running and not paused; the program must exist. */
@@ -225,27 +286,29 @@ export function execInContainer(
   let stderr = '';
   let combined = '';
   const chunks: ExecResult['chunks'] = [];
-  const proc: Proc = {
+  const base = {
     engine,
     container: c,
     argv,
     env: processEnv(engine, c, Boolean(opts.tty), opts.env ?? [], opts.user ?? c.user),
     cwd,
     user: opts.user ?? c.user,
-    stdin: opts.stdin ?? '',
     main: false,
-    out: (t) => {
+    out: (t: string) => {
       stdout += t;
       combined += t;
       chunks.push({ stream: 'stdout', text: t });
     },
-    err: (t) => {
+    err: (t: string) => {
       stderr += t;
       combined += t;
       chunks.push({ stream: 'stderr', text: t });
     },
   };
-  const result: ProcResult = runProgram(proc);
+  const feed = opts.stdin;
+  const proc: Proc = typeof feed === 'function' ? withStdin(base, feed) : { ...base, stdin: feed ?? '' };
+  const result = runUnlessStdinPending(c, proc);
+  if (!result) return { stdout: '', stderr: '', combined: '', chunks: [], exitCode: 0, awaitingStdin: true };
   if ('daemon' in result) {
     // A server started by exec serves until the container stops.
     c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];

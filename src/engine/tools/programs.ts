@@ -6,7 +6,7 @@ import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } 
 import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
 import { netstat } from './netstat.ts';
-import { type Daemon, exited, getEnv, type Proc, type ProcResult } from './process.ts';
+import { type Daemon, derive, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 import { arp, ifconfig, route, traceroute } from './route-tools.ts';
 import { runScript } from './shell.ts';
 import { cut, grep, head, sort, tail, wc } from './text-utils.ts';
@@ -55,7 +55,8 @@ const programs: Record<string, Program> = {
       const assigns: string[] = [];
       let k = 1;
       while (k < p.argv.length && p.argv[k]!.includes('=')) assigns.push(p.argv[k++]!);
-      if (k < p.argv.length) return runProgram({ ...p, argv: p.argv.slice(k), env: [...p.env, ...assigns] });
+      if (k < p.argv.length)
+        return runProgram(derive(p, { argv: p.argv.slice(k), env: [...p.env, ...assigns] }));
       p.out([...p.env, ...assigns].map((e) => `${e}\n`).join(''));
       return exited(0);
     }
@@ -262,7 +263,7 @@ const programs: Record<string, Program> = {
         ].join('\n'),
       );
     }
-    return runProgram({ ...p, argv: p.argv.slice(1) });
+    return runProgram(derive(p, { argv: p.argv.slice(1) }));
   },
   'httpd-foreground'(p) {
     p.err(
@@ -271,7 +272,7 @@ const programs: Record<string, Program> = {
     return daemon({ listeners: [{ port: 80, proto: 'tcp', kind: 'apache' }], termCode: 0 });
   },
   'docker-entrypoint.sh'(p) {
-    return runProgram({ ...p, argv: p.argv.slice(1) });
+    return runProgram(derive(p, { argv: p.argv.slice(1) }));
   },
   'redis-server'(p) {
     p.out(
@@ -312,8 +313,9 @@ function shell(p: Proc): ProcResult {
     }
     return runScript(p, text, runProgram);
   }
-  // An interactive shell keeps running only while its stdin is open (`-i`); else it reads EOF.
-  if (p.main && p.container.openStdin) return daemon({});
+  // An interactive shell keeps running while its stdin is open (`-i`) and nobody attached to it
+  // will close it; else it reads its stdin to EOF.
+  if (p.main && p.container.openStdin && !p.stdinAttached) return daemon({});
   if (p.stdin) return runScript({ ...p, stdin: '' }, p.stdin, runProgram);
   return exited(0);
 }
@@ -344,11 +346,11 @@ export function lookupExecutable(p: Pick<Proc, 'engine' | 'container' | 'cwd'>, 
 /** Runs argv[0] if the image has it; the shell's message otherwise. */
 export function runProgram(p: Proc): ProcResult {
   const name = p.argv[0] ?? '';
-  if (name === 'busybox' || name === '/bin/busybox') return runProgram({ ...p, argv: p.argv.slice(1) });
+  if (name === 'busybox' || name === '/bin/busybox') return runProgram(derive(p, { argv: p.argv.slice(1) }));
   const found = lookupExecutable(p, name);
   if (found.kind === 'ok') {
     const prog = programs[found.name];
-    if (prog) return prog({ ...p, argv: [found.name, ...p.argv.slice(1)] });
+    if (prog) return prog(derive(p, { argv: [found.name, ...p.argv.slice(1)] }));
     // A program the image has that the simulator does not model: it runs and succeeds quietly.
     return exited(0);
   }

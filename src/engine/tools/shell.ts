@@ -3,7 +3,7 @@
  * files and between streams. Enough for what course material runs inside containers.
  */
 import { normalizePath, readFile, writeFile } from './fs.ts';
-import { exited, getEnv, type Proc, type ProcResult } from './process.ts';
+import { derive, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 
 interface Word {
   text: string;
@@ -226,7 +226,7 @@ export function runScript(proc: Proc, script: string, run: Runner): ProcResult {
     pipeline.push(cmd);
     const empty = pipeline.every((c) => c.argv.length === 0 && c.assigns.length === 0);
     if (!empty && skipping === null) {
-      const r = runPipeline({ ...proc, env }, pipeline, run, (assigns) => {
+      const r = runPipeline(derive(proc, { env }), pipeline, run, (assigns) => {
         env = [...env.filter((e) => !assigns.some((a) => a.split('=')[0] === e.split('=')[0])), ...assigns];
       });
       if ('daemon' in r) return r;
@@ -253,7 +253,8 @@ function runPipeline(
   run: Runner,
   setVars: (assigns: string[]) => void,
 ): PipelineResult {
-  let input = proc.stdin;
+  // The script's own stdin until a pipe or `<` replaces it; read only by a stage that reads it.
+  let input: string | undefined;
   let result: ProcResult = exited(0);
   for (let k = 0; k < cmds.length; k++) {
     const cmd = cmds[k]!;
@@ -292,14 +293,13 @@ function runPipeline(
     let out = '';
     let err = '';
     const chunks: string[] = [];
-    const stage: Proc = {
-      ...proc,
+    const stage: Proc = derive(proc, {
       argv: cmd.argv,
       env: ashOrder([
         ...proc.env.filter((e) => !cmd.assigns.some((a) => a.split('=')[0] === e.split('=')[0])),
         ...cmd.assigns,
       ]),
-      stdin: input,
+      ...(input !== undefined ? { stdin: input } : {}),
       main: proc.main && lastStage && cmds.length === 1,
       out: (t) => {
         out += t;
@@ -309,7 +309,7 @@ function runPipeline(
         err += t;
         chunks.push(t);
       },
-    };
+    });
     result = run(stage);
     // Redirections, in order: `> file`, `>> file`, `2>&1`, `>&2`, `2> file`.
     let stdoutTo: 'out' | 'err' | { file: string; append: boolean } = 'out';

@@ -12,6 +12,7 @@ import {
   containerRename,
   containerRestart,
   containerStart,
+  containerStdinClosed,
   containerStop,
   containersPrune,
   containerUnpause,
@@ -35,6 +36,7 @@ import {
   upgradeResponse,
 } from '../respond.ts';
 import { boolValue, del, get, intParam, post, type Route, readJson } from '../route.ts';
+import type { ClientStdin } from '../stdin.ts';
 import { frame } from '../stream.ts';
 import { ENDPOINT_SETTINGS_TYPE } from './networks.ts';
 
@@ -117,6 +119,18 @@ function verifyPortBindings(bindings: Record<string, Array<{ HostPort?: string }
     }
   }
 }
+
+/**
+ * The stdin of a hijacked attach (`stdin=1`) to a container not started yet: `docker run -i`
+ * attaches, then starts, and its input goes to that start's main process.
+ */
+const attachedStdin = new WeakMap<ContainerRecord, ClientStdin>();
+
+/** How often an attach whose client closed its side checks that the client is still there. */
+const PROBE_MS = 1000;
+
+/** How to end each live attach stream of a container (a failed start closes them). */
+const attachEnds = new WeakMap<ContainerRecord, Set<() => void>>();
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -208,7 +222,23 @@ export const containerRoutes: Route[] = [
     goJsonResponse(200, containerView(engine, getContainer(engine, params.name!), boolValue(req, 'size'))),
   ),
   post('/containers/{name:.*}/start', ({ engine, params }) => {
-    const started = containerStart(engine, params.name!);
+    const c = getContainer(engine, params.name!);
+    // `docker run -i` attached to stdin before the start: the main process reads what it sends.
+    const stdin = c.openStdin && !isRunning(c) ? attachedStdin.get(c) : undefined;
+    let started: ReturnType<typeof containerStart>;
+    try {
+      started = containerStart(engine, params.name!, false, stdin?.text);
+    } catch (e) {
+      // The daemon resets the container's streams when a start fails: its attaches end.
+      for (const end of attachEnds.get(c) ?? []) end();
+      throw e;
+    } finally {
+      if (stdin) attachedStdin.delete(c);
+    }
+    if (started?.awaitingStdin && stdin) {
+      const startedAt = c.startedAt;
+      void stdin.whenEnded().then(() => containerStdinClosed(engine, c, startedAt, stdin.text() ?? ''));
+    }
     return emptyResponse(started ? 204 : 304);
   }),
   post('/containers/{name:.*}/stop', ({ engine, req, params }) => {
@@ -245,11 +275,14 @@ export const containerRoutes: Route[] = [
     const asked = req.query.get('condition') ?? '';
     const condition = asked === 'next-exit' || asked === 'removed' ? asked : 'not-running';
     const c = getContainer(engine, params.name!);
-    // A container that has not run yet (docker run waits before it starts) is waited for over a
-    // live connection; everything else answers at once, short sleeps ending by now.
+    // A container that has not run yet (docker run waits before it starts), one that runs with
+    // no end in sight, or a stopped one waited for its next exit (`docker start -a` waits before
+    // it starts) is waited for over a live connection; the rest answers at once, short sleeps
+    // ending by now.
     if (
       c.status === 'created' ||
-      (condition === 'next-exit' && c.status === 'running' && c.exitAtMs === undefined)
+      (isRunning(c) && c.exitAtMs === undefined) ||
+      (condition === 'next-exit' && !isRunning(c))
     ) {
       const startedAt = c.startedAt;
       return streamResponse(200, 'application/json', {
@@ -268,26 +301,57 @@ export const containerRoutes: Route[] = [
     const wantErr = boolValue(req, 'stderr');
     const logs = boolValue(req, 'logs');
     const stream = boolValue(req, 'stream');
+    // Stdin goes to a container that keeps it open (`-i`); the simulator feeds it to the main
+    // process of the next start. A running process gets nothing more (its input was read).
+    const stdin = stream && boolValue(req, 'stdin') && c.openStdin && !isRunning(c) ? req.stdin : undefined;
     const tty = c.tty;
+    if (stdin) {
+      if (tty) stdin.asTerminal();
+      attachedStdin.set(c, stdin);
+    }
     const pick = (l: LogLine) => (l.stream === 'stdout' ? wantOut : wantErr);
     const encode = (l: LogLine) => (tty ? Buffer.from(l.text) : frame(l.stream, Buffer.from(l.text)));
     const past = logs ? c.logs.filter(pick).map(encode) : [];
     let seen = c.logs.length;
-    const wasDone = c.status !== 'created' && !isRunning(c);
+    // A stopped container's attach waits for its next start (`docker start -a`) and its end.
+    let stoppedSince: string | null = c.status !== 'created' && !isRunning(c) ? c.startedAt : null;
     return upgradeResponse(
       {
-        run: async (write, signal) => {
+        run: async (write, clientGone) => {
           for (const b of past) write(b);
-          if (!stream || wasDone) return;
-          // Output the container writes from now on, until it exits or the client leaves.
-          for (;;) {
-            for (const l of c.logs.slice(seen)) if (pick(l)) write(encode(l));
-            seen = c.logs.length;
-            const gone = !engine.state.containers.includes(c);
-            if (gone || (c.status !== 'created' && !isRunning(c))) return;
-            if (signal.aborted) return;
-            await sleep(20, signal);
-            settleContainers(engine);
+          if (!stream) return;
+          const failedStart = new AbortController();
+          const end = () => failedStart.abort();
+          const ends = attachEnds.get(c) ?? new Set();
+          attachEnds.set(c, ends.add(end));
+          const signal = AbortSignal.any([clientGone, failedStart.signal]);
+          let lastWrite = Date.now();
+          const unsubscribe = stdin?.onEcho(write);
+          try {
+            // Output the container writes from now on, until it exits, its start fails or the client leaves.
+            for (;;) {
+              for (const l of c.logs.slice(seen)) {
+                if (!pick(l)) continue;
+                write(encode(l));
+                lastWrite = Date.now();
+              }
+              seen = c.logs.length;
+              if (!tty && req.stdin?.ended && Date.now() - lastWrite >= PROBE_MS) {
+                // The client closed its side: gone, or only done with stdin? An empty frame
+                // (harmless to stdcopy readers) fails on a socket whose peer left, which ends this.
+                write(frame('stdout', Buffer.alloc(0)));
+                lastWrite = Date.now();
+              }
+              const gone = !engine.state.containers.includes(c);
+              if (stoppedSince !== null && c.startedAt !== stoppedSince) stoppedSince = null;
+              if (gone || (stoppedSince === null && c.status !== 'created' && !isRunning(c))) return;
+              if (signal.aborted) return;
+              await sleep(20, signal);
+              settleContainers(engine);
+            }
+          } finally {
+            unsubscribe?.();
+            ends.delete(end);
           }
         },
       },

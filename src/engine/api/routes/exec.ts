@@ -14,6 +14,7 @@ import { T } from '../go-decode.ts';
 import type { ApiResponse } from '../http.ts';
 import { emptyResponse, jsonResponse, upgradeResponse } from '../respond.ts';
 import { get, post, type Route, readJson } from '../route.ts';
+import { ClientStdin } from '../stdin.ts';
 import { frame } from '../stream.ts';
 
 const EXEC_CONFIG = T.struct('ExecConfig', {
@@ -75,24 +76,39 @@ export const execRoutes: Route[] = [
       execStart(engine, rec, { tty });
       return emptyResponse(200);
     }
-    // The program runs now; its output is what the hijacked stream carries.
-    const chunks: Buffer[] = [];
-    try {
-      const res = execStart(engine, rec, { tty });
-      for (const c of res.chunks) {
+    // An exec attached to stdin reads what the client sends until it closes its side.
+    const stdin = rec.attachStdin ? (req.stdin ?? ClientStdin.ended()) : undefined;
+    if (tty) stdin?.asTerminal();
+    // The program runs now, or at the client's EOF if it reads stdin; its output is what the
+    // hijacked stream carries.
+    const runExec = (feed?: () => string | undefined): Buffer[] | null => {
+      try {
+        const res = execStart(engine, rec, { tty, ...(feed ? { stdin: feed } : {}) });
+        if (res.awaitingStdin) return null;
         // Streams the exec was not created attached to are discarded, as the daemon does.
-        if (!(c.stream === 'stdout' || tty ? rec.attachStdout : rec.attachStderr)) continue;
-        chunks.push(tty ? Buffer.from(c.text) : frame(c.stream, Buffer.from(c.text)));
+        return res.chunks
+          .filter((c) => (c.stream === 'stdout' || tty ? rec.attachStdout : rec.attachStderr))
+          .map((c) => (tty ? Buffer.from(c.text) : frame(c.stream, Buffer.from(c.text))));
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        // After the hijack the daemon can only write the error into the stream.
+        return [Buffer.from(`${e.message}\r\n`)];
       }
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
-      // After the hijack the daemon can only write the error into the stream.
-      chunks.push(Buffer.from(`${e.message}\r\n`));
-    }
+    };
+    const now = runExec(stdin?.text);
     return upgradeResponse(
       {
-        run: async (write) => {
-          for (const c of chunks) write(c);
+        run: async (write, signal) => {
+          let chunks = now;
+          if (chunks === null && stdin) {
+            const unsubscribe = stdin.onEcho(write);
+            await stdin.whenEnded(signal);
+            unsubscribe();
+            // A client gone from a terminal leaves the process waiting on it, as the daemon does.
+            if (!stdin.ended) return;
+            chunks = runExec(stdin.text);
+          }
+          for (const c of chunks ?? []) write(c);
         },
       },
       req.headers.upgrade !== undefined,
