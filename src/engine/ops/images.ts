@@ -9,6 +9,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
 import { CATALOG, type CatalogImage, catalogFor, catalogImage } from '../images/catalog.ts';
 import type { ContainerRecord, ImageRecord } from '../model/state.ts';
+import { unreachablePull } from './registry.ts';
 
 export interface ImageRef {
   /** `alpine`, `myrepo/app`, `registry:5000/x` (familiar form, no `docker.io/library/`). */
@@ -209,6 +210,9 @@ export interface PullResult {
 
 /** `POST /images/create`: the progress lines Docker prints without a terminal, then the image. */
 export function pullImage(engine: Engine, ref: ImageRef): PullResult {
+  // A loopback registry the sandbox does not simulate refuses the connection first.
+  const refused = unreachablePull(engine, ref.repo);
+  if (refused) throw refused;
   const cat = registryLookup(ref);
   const name = familiar(ref);
   const images = localImages(engine);
@@ -318,16 +322,23 @@ export function removeImage(engine: Engine, term: string, force = false): string
     out.push(`Untagged: ${name}`);
     return [...out, ...deleteImage(engine, img)];
   }
-  if (users.length > 0 && !force) {
-    const running = users.find((c) => c.status === 'running');
-    const user = running ?? users[0]!;
+  // `checkImageDeleteConflict`, in its order: a running container (even forced), then the other
+  // tags, then a stopped container.
+  const short = img.id.slice(7, 19);
+  const running = users.find((c) => ['running', 'paused', 'restarting'].includes(c.status));
+  if (running) {
     throw conflict(
-      `conflict: unable to delete ${img.id.slice(7, 19)} (${running ? 'cannot be forced' : 'must be forced'}) - image is being used by ${running ? 'running' : 'stopped'} container ${user.id.slice(0, 12)}`,
+      `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`,
     );
   }
   if (img.repoTags.length > 1 && !force) {
     throw conflict(
-      `conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+      `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`,
+    );
+  }
+  if (users.length > 0 && !force) {
+    throw conflict(
+      `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${users[0]!.id.slice(0, 12)}`,
     );
   }
   for (const t of img.repoTags) out.push(`Untagged: ${t}`);

@@ -18,6 +18,7 @@ import {
   pickPool,
 } from '../ipam.ts';
 import type { IpamConfigRecord, NetworkRecord } from '../model/state.ts';
+import { matchLabels, pruneUntilMs, validateFilterKeys } from './filter-args.ts';
 import { findNetwork } from './lookup.ts';
 import { nextOverlaySubnet, nextVxlanId } from './overlay-ipam.ts';
 
@@ -134,6 +135,7 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   }
   // libnetwork allocates the pools first, then asks the driver: overlaps are reported before parent checks.
   if (driver === 'macvlan' || driver === 'ipvlan') validateParent(engine, options, driver);
+  if (driver === 'bridge') checkBridgeOptions(options);
   if (driver === 'bridge' && ipam.filter((c) => !c.subnet.includes(':')).length > 1) {
     throw serverError("bridge driver doesn't support multiple subnets");
   }
@@ -180,6 +182,49 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
   }
   engine.state.networks.push(record);
   return { Id: id, Warning: warning };
+}
+
+/** Go's `strconv.Atoi` error for `value`, or null when it parses. */
+function atoiError(value: string): string | null {
+  if (!/^[+-]?\d+$/.test(value)) return `strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`;
+  if (Math.abs(Number(value)) >= 2 ** 63)
+    return `strconv.Atoi: parsing ${JSON.stringify(value)}: value out of range`;
+  return null;
+}
+
+const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** Go's `net.ParseIP`. */
+const isIp = (value: string) => parseIp(value) !== null;
+
+/**
+ * The bridge driver reads its options (`networkConfiguration.fromLabels`): numbers, booleans and
+ * addresses that do not parse fail the create with libnetwork's BadRequest, which the API
+ * answers as a 500.
+ */
+function checkBridgeOptions(options: Record<string, string>): void {
+  const fail = (label: string, value: string, err: string) =>
+    serverError(`failed to parse ${label} value: ${value} (${err})`);
+  const bools = [
+    'com.docker.network.enable_ipv6',
+    'com.docker.network.bridge.enable_ip_masquerade',
+    'com.docker.network.bridge.enable_icc',
+    'com.docker.network.bridge.inhibit_ipv4',
+    'com.docker.network.bridge.default_bridge',
+  ];
+  for (const [label, value] of Object.entries(options)) {
+    if (label === 'com.docker.network.driver.mtu') {
+      const err = atoiError(value);
+      if (err) throw fail(label, value, err);
+    } else if (bools.includes(label) && !GO_BOOLS.includes(value)) {
+      throw fail(label, value, `strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
+    } else if (
+      (label === 'com.docker.network.bridge.host_binding_ipv4' || label === 'com.docker.network.host_ipv4') &&
+      !isIp(value)
+    ) {
+      throw fail(label, value, 'nil ip');
+    }
+  }
 }
 
 const MACVLAN_MODES = ['bridge', 'private', 'vepa', 'passthru'];
@@ -356,8 +401,14 @@ export function networkList(engine: Engine, filters: NetworkFilters = {}): Netwo
   for (const key of Object.keys(filters)) {
     if (!NETWORK_FILTERS.has(key)) throw badRequest(`Invalid filter '${key}'`);
   }
+  // The dangling value is checked before the type (a plain error there: a 500).
+  const dangling = filters.dangling ?? [];
+  if (dangling.length > 1) throw badRequest('got more than one value for filter key "dangling"');
+  if (dangling.length && !['0', 'false', '1', 'true'].includes(dangling[0]!)) {
+    throw badRequest(`invalid value for filter 'dangling', must be "true" (or "1"), or "false" (or "0")`);
+  }
   for (const t of filters.type ?? []) {
-    if (t !== 'custom' && t !== 'builtin') throw badRequest(`invalid filter: 'type'='${t}'`);
+    if (t !== 'custom' && t !== 'builtin') throw serverError(`invalid filter: 'type'='${t}'`);
   }
   return engine.state.networks.filter((nw) => {
     if (filters.driver?.length && !filters.driver.some((d) => d === nw.driver)) return false;
@@ -407,8 +458,15 @@ export function endpointsOn(engine: Engine, nw: NetworkRecord) {
   return out;
 }
 
+/** `GET /networks/{id}` words an ambiguous name or ID prefix its own way (`getNetwork`). */
 export function networkInspect(engine: Engine, term: string): NetworkRecord {
-  return findNetwork(engine, term);
+  try {
+    return findNetwork(engine, term);
+  } catch (e) {
+    if (!(e instanceof EngineError) || !e.message.startsWith(`network ${term} is ambiguous (`)) throw e;
+    const [, count, basis] = /\((\d+) matches found based on (.*)\)$/.exec(e.message) ?? [];
+    throw badRequest(`${count} matches found based on ${basis}: network ${term} is ambiguous`);
+  }
 }
 
 export function networkRemove(engine: Engine, term: string): void {
@@ -437,15 +495,20 @@ export function networkRemove(engine: Engine, term: string): void {
   engine.state.networks = engine.state.networks.filter((n) => n !== nw);
 }
 
-/** `POST /networks/prune`: removes unused user-defined local networks, returns their names. */
+/**
+ * `POST /networks/prune`: removes unused user-defined local networks matching the `label`,
+ * `label!` and `until` filters (made before that time); returns their names.
+ */
 export function networksPrune(engine: Engine, filters: NetworkFilters = {}): string[] {
+  validateFilterKeys(filters, ['label', 'label!', 'until']);
+  const until = pruneUntilMs(filters, engine.nowMs());
   const candidates = engine.state.networks.filter(
     (nw) => !nw.predefined && !nw.ingress && nw.scope !== 'swarm' && endpointsOn(engine, nw).length === 0,
   );
   const removed: string[] = [];
   for (const nw of candidates) {
-    if (filters.label?.length && !filters.label.every((l) => labelMatches(nw.labels, l))) continue;
-    if (filters['label!']?.length && filters['label!'].some((l) => labelMatches(nw.labels, l))) continue;
+    if (until !== undefined && Date.parse(nw.created) > until) continue;
+    if (!matchLabels(filters, nw.labels)) continue;
     engine.state.networks = engine.state.networks.filter((n) => n !== nw);
     removed.push(nw.name);
   }

@@ -10,6 +10,7 @@
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
 import { onSettle } from './containers.ts';
+import { filterMatch, matchLabels, validateFilterKeys } from './filter-args.ts';
 
 export interface VolumeRecord {
   name: string;
@@ -207,47 +208,9 @@ export function volumeRemove(engine: Engine, name: string, force = false): void 
 
 export type VolumeFilters = Record<string, string[]>;
 
-function validateFilters(filters: VolumeFilters, accepted: string[]): void {
-  for (const key of Object.keys(filters)) {
-    if (!accepted.includes(key)) throw badRequest(`Invalid filter '${key}'`);
-  }
-}
-
-/** `filters.Match`: the value itself, or any value as a regular expression that matches. */
-function filterMatch(values: string[], source: string): boolean {
-  return values.some((p) => {
-    if (p === source) return true;
-    try {
-      return new RegExp(p).test(source);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** `filters.MatchKVList`: every `key` or `key=value` is among the labels. */
-function matchKVList(values: string[] | undefined, labels: Record<string, string> | null): boolean {
-  if (!values?.length) return true;
-  const entries = labels ?? {};
-  if (Object.keys(entries).length === 0) return false;
-  return values.every((kv) => {
-    const eq = kv.indexOf('=');
-    const key = eq < 0 ? kv : kv.slice(0, eq);
-    if (!(key in entries)) return false;
-    return eq < 0 || entries[key] === kv.slice(eq + 1);
-  });
-}
-
-/** `byLabelFilter`: `label` must all match; a volume all of whose `label!` match is left out. */
-function labelsMatch(filters: VolumeFilters, labels: Record<string, string> | null): boolean {
-  if (!matchKVList(filters.label, labels)) return false;
-  if (filters['label!'] && matchKVList(filters['label!'], labels)) return false;
-  return true;
-}
-
 /** `GET /volumes` with its filters: dangling, name, driver, label. */
 export function volumeListFiltered(engine: Engine, filters: VolumeFilters = {}): VolumeRecord[] {
-  validateFilters(filters, ['dangling', 'name', 'driver', 'label']);
+  validateFilterKeys(filters, ['dangling', 'name', 'driver', 'label']);
   let dangling: boolean | undefined;
   if (filters.dangling) {
     const d = filters.dangling;
@@ -258,7 +221,7 @@ export function volumeListFiltered(engine: Engine, filters: VolumeFilters = {}):
   return volumeList(engine).filter((v) => {
     if (filters.driver?.length && !filters.driver.includes(v.driver)) return false;
     if (filters.name && !filterMatch(filters.name, v.name)) return false;
-    if (!labelsMatch(filters, v.labels)) return false;
+    if (!matchLabels(filters, v.labels)) return false;
     if (dangling !== undefined && (volumeUsers(engine, v.name).length === 0) !== dangling) return false;
     return true;
   });
@@ -269,10 +232,10 @@ const plainLocal = (v: VolumeRecord) => v.driver === 'local' && Object.keys(v.op
 
 /** `POST /volumes/prune`: unused plain local volumes matching the label filters; their names. */
 export function volumesPrune(engine: Engine, filters: VolumeFilters = {}): string[] {
-  validateFilters(filters, ['label', 'label!']);
+  validateFilterKeys(filters, ['label', 'label!']);
   const removed: string[] = [];
   for (const v of volumeList(engine)) {
-    if (!plainLocal(v) || volumeUsers(engine, v.name).length || !labelsMatch(filters, v.labels)) continue;
+    if (!plainLocal(v) || volumeUsers(engine, v.name).length || !matchLabels(filters, v.labels)) continue;
     delete engine.state.files[fileOf(v.name)];
     removed.push(v.name);
   }

@@ -1,5 +1,5 @@
 /** `types.Container`, as `GET /containers/json` lists each container. */
-import { statusText } from '../cli/commands/ps.ts';
+import { listCommand, statusText } from '../cli/commands/ps.ts';
 import type { Engine } from '../engine.ts';
 import { marshal } from '../go/json.ts';
 import type { ContainerRecord } from '../model/state.ts';
@@ -28,7 +28,7 @@ export function containerSummary(engine: Engine, c: ContainerRecord): Record<str
     Names: [`/${c.name}`],
     Image: c.imageRef,
     ImageID: c.imageId,
-    Command: [c.path, ...c.args].join(' '),
+    Command: listCommand(c),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: ports,
     Labels: c.labels,

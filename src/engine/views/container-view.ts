@@ -68,6 +68,23 @@ export function networksView(engine: Engine, c: ContainerRecord): GoValue {
     const nw = netById(engine, ep.networkId);
     if (nw) entries[nw.name] = endpointSettingsView(engine, c, ep);
   }
+  // Networks the create named that did not exist: the daemon keeps empty settings under the name.
+  for (const name of c.pendingNetworks ?? []) {
+    entries[name] ??= goPtr(
+      goStruct('network.EndpointSettings', [
+        f('IPAMConfig', null),
+        f('Links', goSlice([], true)),
+        f('Aliases', goSlice([], true)),
+        ...['NetworkID', 'EndpointID', 'Gateway', 'IPAddress'].map((k) => f(k, '')),
+        f('IPPrefixLen', 0),
+        f('IPv6Gateway', ''),
+        f('GlobalIPv6Address', ''),
+        f('GlobalIPv6PrefixLen', 0),
+        f('MacAddress', ''),
+        f('DriverOpts', goStringMap(null)),
+      ]),
+    );
+  }
   return goMap(entries, null);
 }
 

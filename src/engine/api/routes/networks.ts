@@ -96,7 +96,12 @@ export function endpointRequest(settings: unknown) {
   const ipv6 = field(ipam, 'IPv6Address');
   const aliases = field(settings, 'Aliases');
   const links = field(settings, 'Links');
+  const driverOpts = field(settings, 'DriverOpts');
+  // The CLI sends an IPAMConfig and a DriverOpts map even when empty; inspect shows them as `{}`.
+  const emptyConfig =
+    (ipam !== null && typeof ipam === 'object') || (driverOpts !== null && typeof driverOpts === 'object');
   return {
+    ...(emptyConfig ? { emptyConfig } : {}),
     ...(typeof ipv4 === 'string' && ipv4 ? { ipv4 } : {}),
     ...(typeof ipv6 === 'string' && ipv6 ? { ipv6 } : {}),
     ...(Array.isArray(aliases) ? { aliases: aliases as string[] } : {}),

@@ -377,7 +377,12 @@ const prune: LeafCommand = {
     }
     const filters = parseFilters(ctx, ctx.flags.list('filter'));
     if (!filters) return 1;
-    const removed = networksPrune(ctx.engine, filters);
+    let removed: string[];
+    try {
+      removed = networksPrune(ctx.engine, filters);
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
     if (removed.length) ctx.term.println(`Deleted Networks:\n${removed.join('\n')}\n`);
     return 0;
   },

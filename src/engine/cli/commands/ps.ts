@@ -117,7 +117,7 @@ export function displayPorts(c: ContainerRecord): string {
 }
 
 /** The daemon's list `Command`: path and args, args with spaces in single quotes. */
-function commandText(c: ContainerRecord): string {
+export function listCommand(c: ContainerRecord): string {
   const args = c.args.map((a) => (a.includes(' ') ? `'${a}'` : a));
   return args.length ? `${c.path} ${args.join(' ')}` : c.path;
 }
@@ -152,7 +152,7 @@ export function containerContext(engine: Engine, c: ContainerRecord, trunc: bool
       if (found && found.id === c.imageId) return ref;
       return c.imageId.slice(7, trunc ? 19 : 71);
     }),
-    Command: goFunc(() => goQuote(trunc ? ellipsis(commandText(c), 20) : commandText(c))),
+    Command: goFunc(() => goQuote(trunc ? ellipsis(listCommand(c), 20) : listCommand(c))),
     CreatedAt: goFunc(() => goTimeString(c.created.replace(/\.\d+Z$/, 'Z'))),
     RunningFor: goFunc(() => `${humanDuration(engine.nowMs() - timeMs(c.created))} ago`),
     Ports: goFunc(() => displayPorts(c)),
