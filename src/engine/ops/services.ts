@@ -6,7 +6,7 @@
  */
 import { rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
 import type {
   NetworkRecord,
   ServiceRecord,
@@ -483,6 +483,8 @@ export function serviceUpdate(
   engine: Engine,
   term: string,
   change: ServiceChange,
+  /** The service version the client read (`?version=`): another one is out of sequence. */
+  version?: number,
 ): { service: ServiceRecord; warnings: string[] } {
   const swarm = requireManager(engine);
   const service = findService(engine, term);
@@ -495,6 +497,9 @@ export function serviceUpdate(
   const networks = change.networks?.map((n) => ({ nw: findNetwork(engine, n.target), aliases: n.aliases }));
   if (networks) checkNotIngress(networks.map((n) => n.nw));
   checkPortConflicts(swarm, ports, service);
+  if (version !== undefined && version !== service.version) {
+    throw new EngineError(500, 'rpc error: code = Unknown desc = update out of sequence');
+  }
   settleTasks(engine);
   const before = specOf(service);
   if (change.replicas !== undefined) service.replicas = change.replicas;
@@ -530,6 +535,9 @@ export function serviceUpdate(
       service.rollout = { slots, nextAtMs: now };
       service.updateStatus = { startedAtMs: now, completesAtMs: now + FIRST_LOOKUP_MS * slots.length };
     }
+  } else if (!service.rollout) {
+    // The manager resets the update status with every update; nothing to roll, none is set again.
+    delete service.updateStatus;
   }
   reconcile(engine, service);
   return { service, warnings: change.image !== undefined ? [digestWarning(service.image)] : [] };

@@ -478,9 +478,9 @@ export function taskView(
           c
             ? goPtr(
                 goStruct('swarm.ContainerStatus', [
-                  f('ContainerID', c.id, { omitempty: true }),
-                  f('PID', c.pid ?? 0, { omitempty: true }),
-                  f('ExitCode', c.exitCode ?? 0, { omitempty: true }),
+                  f('ContainerID', c.id),
+                  f('PID', c.pid ?? 0),
+                  f('ExitCode', c.exitCode ?? 0),
                 ]),
               )
             : null,
@@ -548,7 +548,8 @@ function swarmNetworkView(nw: NetworkRecord): GoValue {
   const vxlan = nw.options['com.docker.network.driver.overlay.vxlanid_list'];
   return goStruct('swarm.Network', [
     f('ID', nw.id),
-    ...meta(0, nw.created, nw.created),
+    // The raft index the manager stored the network at: not kept here; the recorded ones.
+    ...meta(nw.ingress ? 6 : 12, nw.created, nw.created),
     f(
       'Spec',
       goStruct('swarm.NetworkSpec', [

@@ -192,6 +192,66 @@ describe('the swarm routes answer as Docker 20.10 does', () => {
     expect([view.UpdateStatus.State, view.UpdateStatus.Message]).toEqual(['updating', 'update in progress']);
   });
 
+  it('refuses a rename, an unknown rollback option, and warns at every update below API 1.30', async () => {
+    const { engine } = await withService();
+    const web = await call(engine, 'GET', '/v1.41/services/web');
+    const { Version, Spec } = web.json as { Version: { Index: number }; Spec: Record<string, unknown> };
+    const rename = await call(engine, 'POST', `/v1.41/services/web/update?version=${Version.Index}`, {
+      ...Spec,
+      Name: 'other',
+    });
+    expect([rename.status, rename.json]).toEqual([
+      501,
+      { message: 'rpc error: code = Unimplemented desc = renaming services is not supported' },
+    ]);
+    const bogus = await call(
+      engine,
+      'POST',
+      `/v1.41/services/web/update?version=${Version.Index}&rollback=x`,
+      Spec,
+    );
+    expect([bogus.status, bogus.json]).toEqual([500, { message: 'unrecognized rollback option x' }]);
+    const old = await call(engine, 'POST', `/v1.29/services/web/update?version=${Version.Index}`, Spec);
+    expect(old.status).toBe(200);
+    expect((old.json as { Warnings: string[] }).Warnings[0]).toMatch(
+      /^image alpine:latest could not be accessed/,
+    );
+  });
+
+  it('resets the update status at an update that rolls nothing, as the manager does', async () => {
+    const { engine } = await withService(2);
+    const read = async () =>
+      (await call(engine, 'GET', '/v1.41/services/web')).json as {
+        Version: { Index: number };
+        Spec: { Labels: Record<string, string>; TaskTemplate: { ContainerSpec: Record<string, unknown> } };
+        UpdateStatus?: { State: string };
+      };
+    const update = async (edit: (spec: Awaited<ReturnType<typeof read>>['Spec']) => object) => {
+      const web = await read();
+      await call(engine, 'POST', `/v1.41/services/web/update?version=${web.Version.Index}`, edit(web.Spec));
+      return (await read()).UpdateStatus?.State;
+    };
+    expect(await update((spec) => ({ ...spec, Labels: { a: 'b' } }))).toBeUndefined();
+    const env = (spec: Awaited<ReturnType<typeof read>>['Spec']) => ({
+      ...spec,
+      TaskTemplate: {
+        ...spec.TaskTemplate,
+        ContainerSpec: { ...spec.TaskTemplate.ContainerSpec, Env: ['X=1'] },
+      },
+    });
+    expect(await update(env)).toBe('updating');
+    // The rolling update still has a slot to go: the manager's updater goes on with it.
+    expect(await update((spec) => ({ ...spec, Labels: { a: 'c' } }))).toBe('updating');
+  });
+
+  it('has no unlock key: autolock is never on', async () => {
+    const { engine } = await withService();
+    const key = await call(engine, 'GET', '/v1.41/swarm/unlockkey');
+    expect([key.status, key.json]).toEqual([200, { UnlockKey: '' }]);
+    const unlock = await call(engine, 'POST', '/v1.41/swarm/unlock', { UnlockKey: 'x' });
+    expect([unlock.status, unlock.json]).toEqual([409, { message: 'swarm is not locked' }]);
+  });
+
   it('filters tasks as the daemon does, service names resolved and unknown ones refused', async () => {
     const { engine, id } = await withService(3);
     const byName = await call(engine, 'GET', `/v1.41/tasks?${filters({ service: ['web'] })}`);

@@ -9,6 +9,7 @@ import type { ServiceRecord, TaskRecord } from '../../model/state.ts';
 import { findNetwork } from '../../ops/lookup.ts';
 import { settleTasks, taskName } from '../../ops/service-tasks.ts';
 import {
+  digestWarning,
   findService,
   normalizeImage,
   type ServiceChange,
@@ -298,6 +299,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 function specChange(engine: Engine, svc: ServiceRecord, spec: ServiceSpecRequest): ServiceChange {
   const change: ServiceChange = {};
+  if ((spec.Name ?? '') !== svc.name) {
+    throw new EngineError(501, 'rpc error: code = Unimplemented desc = renaming services is not supported');
+  }
   const isGlobal = spec.Mode?.Global !== undefined && spec.Mode?.Global !== null;
   if ((svc.mode === 'global') !== isGlobal) {
     throw new EngineError(501, 'rpc error: code = Unimplemented desc = service mode change is not allowed');
@@ -376,6 +380,16 @@ export const swarmRoutes: Route[] = [
     if (rotateWorker) rotateJoinToken(engine, 'worker');
     if (rotateManager) rotateJoinToken(engine, 'manager');
     return emptyResponse(200);
+  }),
+  // Autolock is never on here: no key (the CLI then says `no unlock key is set`), nothing to unlock.
+  get('/swarm/unlockkey', ({ engine }) => {
+    requireManager(engine);
+    return jsonResponse(200, { UnlockKey: '' });
+  }),
+  post('/swarm/unlock', ({ engine, req }) => {
+    readBody(req, T.struct('UnlockRequest', { UnlockKey: T.string }));
+    requireManager(engine);
+    throw new ApiError(409, 'swarm is not locked');
   }),
   post('/swarm/leave', ({ engine, req }) => {
     swarmLeave(engine, boolValue(req, 'force'));
@@ -478,12 +492,15 @@ export const swarmRoutes: Route[] = [
     const objectVersion = versionParam(req, 'service');
     checkRuntime(spec);
     const service = findService(engine, params.id!);
-    if (objectVersion !== service.version) throw new ApiError(500, OUT_OF_SEQUENCE);
     const rollback = req.query.get('rollback') ?? '';
+    if (rollback !== '' && rollback !== 'none' && rollback !== 'previous') {
+      throw new ApiError(500, `unrecognized rollback option ${rollback}`);
+    }
     const change = rollback === 'previous' ? rollbackChange(service) : specChange(engine, service, spec);
-    const { warnings } = serviceUpdate(engine, service.id, change);
-    const shown = daemonQueriesRegistry(version) ? warnings : null;
-    return jsonResponse(200, { Warnings: shown });
+    const updated = serviceUpdate(engine, service.id, change, objectVersion).service;
+    // Before 1.30 the daemon looks the image up at every update, and warns when it cannot.
+    const warnings = daemonQueriesRegistry(version) ? [digestWarning(updated.image)] : null;
+    return jsonResponse(200, { Warnings: warnings });
   }),
   del('/services/{id}', ({ engine, params }) => {
     serviceRemove(engine, params.id!);
