@@ -295,3 +295,27 @@ describe('container top and changes', () => {
     expect([missing.status, missing.json]).toEqual([404, { message: 'No such container: nope' }]);
   });
 });
+
+describe('events and archive parameters', () => {
+  it('events: since after until is a 400 naming both as sent; bad numbers are strconv errors', async () => {
+    const e = freshEngine();
+    const late = await call(e, 'GET', '/v1.41/events?since=10&until=5');
+    expect([late.status, late.json]).toEqual([
+      400,
+      { message: '`since` time (10) cannot be after `until` time (5)' },
+    ]);
+    const bad = await call(e, 'GET', '/v1.41/events?since=abc&until=5');
+    expect([bad.status, bad.json]).toEqual([
+      500,
+      { message: 'strconv.ParseInt: parsing "abc": invalid syntax' },
+    ]);
+    expect((await call(e, 'GET', '/v1.41/events?since=1.5&until=2')).status).toBe(200);
+  });
+
+  it('archive without a path: Docker 20.10 runs the words together', async () => {
+    const e = freshEngine();
+    await runHostLine(e, 'docker run -d --name box alpine sleep 1000');
+    const res = await call(e, 'GET', '/v1.41/containers/box/archive');
+    expect([res.status, res.json]).toEqual([400, { message: 'bad parameter: pathcannot be empty' }]);
+  });
+});

@@ -43,7 +43,8 @@ interface PathStat {
 /** The path named by `?path=`, or the daemon's errors for a missing parameter or file. */
 function statPath(engine: Engine, req: ApiRequest, term: string): { c: ContainerRecord; stat: PathStat } {
   const raw = req.query.get('path') ?? '';
-  if (raw === '') throw new ApiError(400, 'bad parameter: path cannot be empty');
+  // `badParameterError` joins its words without a space, as Docker 20.10 says it.
+  if (raw === '') throw new ApiError(400, 'bad parameter: pathcannot be empty');
   const c = getContainer(engine, term);
   const path = normalizePath('/', raw);
   if (isDir(c, path)) return { c, stat: { path, dir: true, size: 4096 } };
