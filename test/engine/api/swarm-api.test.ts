@@ -270,6 +270,18 @@ describe('the swarm routes answer as Docker 20.10 does', () => {
     expect([state.status, state.json]).toEqual([500, { message: "Invalid desired-state filter: 'bogus'" }]);
     const shutdown = await call(engine, 'GET', `/v1.41/tasks?${filters({ 'desired-state': ['shutdown'] })}`);
     expect(shutdown.json).toEqual([]);
+    // Labels are the service's (what `docker stack ps` filters on).
+    await call(engine, 'POST', '/v1.41/services/create', {
+      Name: 'demo_web',
+      Labels: { 'com.docker.stack.namespace': 'demo' },
+      TaskTemplate: { ContainerSpec: { Image: 'alpine' } },
+    });
+    const stack = await call(
+      engine,
+      'GET',
+      `/v1.41/tasks?${filters({ label: ['com.docker.stack.namespace=demo'] })}`,
+    );
+    expect((stack.json as unknown[]).length).toBe(1);
     const task = (byName.json as Array<{ Spec: { ContainerSpec: { Image: string } } }>)[0]!;
     expect(task.Spec.ContainerSpec.Image).toBe('alpine:latest');
   });

@@ -194,6 +194,15 @@ function validateFilters(filters: Filters, accepted: readonly string[]): void {
   }
 }
 
+/** A `label` filter: every `key` or `key=value` wanted is among `have`. */
+function labelsMatch(wanted: string[] | undefined, have: Record<string, string>): boolean {
+  return (wanted ?? []).every((l) => {
+    const eq = l.indexOf('=');
+    const k = eq < 0 ? l : l.slice(0, eq);
+    return k in have && (eq < 0 || have[k] === l.slice(eq + 1));
+  });
+}
+
 /** Lists that exist only on a manager: empty here, as the sandbox has no secrets or configs. */
 function managerOnlyEmpty(engine: Engine) {
   requireManager(engine);
@@ -252,8 +261,8 @@ function listTasks(engine: Engine, req: ApiRequest): Array<{ service: ServiceRec
     if (filters.name?.length && !filters.name.some((p) => taskName(swarm, service, task).startsWith(p))) {
       return false;
     }
-    // Tasks carry no labels of their own.
-    if (filters.label?.length) return false;
+    // swarmkit matches a task's labels against its service's (`ServiceAnnotations`): `stack ps`.
+    if (!labelsMatch(filters.label, service.labels)) return false;
     if (upToDate && !taskIsUpToDate(service, task)) return false;
     return true;
   });
@@ -410,12 +419,6 @@ export const swarmRoutes: Route[] = [
       }
     }
     const hostname = engine.state.daemon.hostname;
-    const labelsMatch = (wanted: string[] | undefined, have: Record<string, string>) =>
-      (wanted ?? []).every((l) => {
-        const eq = l.indexOf('=');
-        const k = eq < 0 ? l : l.slice(0, eq);
-        return k in have && (eq < 0 || have[k] === l.slice(eq + 1));
-      });
     const roles = (filters.role ?? []).filter((r) => r !== '').map((r) => r.toLowerCase());
     const memberships = (filters.membership ?? []).filter((m) => m !== '').map((m) => m.toLowerCase());
     const keep =
