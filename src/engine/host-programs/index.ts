@@ -2,3 +2,4 @@
 import './text.ts';
 import './awk.ts';
 import './system.ts';
+import './tar.ts';

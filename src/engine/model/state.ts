@@ -295,6 +295,27 @@ export interface HostConfigRecord {
   capAdd: string[];
   memory: number;
   binds: string[];
+  /** Resource limits other than `memory` a create or `docker update` set (absent: zero values). */
+  resources?: ResourcesRecord;
+}
+
+/** `container.Resources` fields beyond Memory, as the daemon keeps them (0/''/null: not set). */
+export interface ResourcesRecord {
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuRealtimePeriod?: number;
+  cpuRealtimeRuntime?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  blkioWeight?: number;
+  memoryReservation?: number;
+  /** Absent: what create set, twice the memory limit when there is one, else 0. */
+  memorySwap?: number;
+  kernelMemory?: number;
+  /** Null: unset (inspect shows null); 0: unlimited. */
+  pidsLimit?: number | null;
 }
 
 export interface LogLine {

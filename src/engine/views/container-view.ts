@@ -5,6 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
+import { memorySwapOf } from '../ops/container-update.ts';
 import { isRunning } from '../ops/containers.ts';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -108,6 +109,7 @@ const READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysr
 
 function hostConfigView(c: ContainerRecord): GoValue {
   const hc = c.hostConfig;
+  const res = hc.resources ?? {};
   return goPtr(
     goStruct('container.HostConfig', [
       f('Binds', strs(hc.binds, true)),
@@ -148,32 +150,32 @@ function hostConfigView(c: ContainerRecord): GoValue {
       f('Runtime', 'runc'),
       f('ConsoleSize', goSlice([0, 0])),
       f('Isolation', ''),
-      f('CPUShares', 0, { json: 'CpuShares' }),
+      f('CPUShares', res.cpuShares ?? 0, { json: 'CpuShares' }),
       f('Memory', hc.memory),
-      f('NanoCPUs', 0, { json: 'NanoCpus' }),
+      f('NanoCPUs', res.nanoCpus ?? 0, { json: 'NanoCpus' }),
       f('CgroupParent', ''),
-      f('BlkioWeight', 0),
+      f('BlkioWeight', res.blkioWeight ?? 0),
       f('BlkioWeightDevice', goSlice([])),
       f('BlkioDeviceReadBps', goSlice([], true)),
       f('BlkioDeviceWriteBps', goSlice([], true)),
       f('BlkioDeviceReadIOps', goSlice([], true)),
       f('BlkioDeviceWriteIOps', goSlice([], true)),
-      f('CPUPeriod', 0, { json: 'CpuPeriod' }),
-      f('CPUQuota', 0, { json: 'CpuQuota' }),
-      f('CPURealtimePeriod', 0, { json: 'CpuRealtimePeriod' }),
-      f('CPURealtimeRuntime', 0, { json: 'CpuRealtimeRuntime' }),
-      f('CpusetCpus', ''),
-      f('CpusetMems', ''),
+      f('CPUPeriod', res.cpuPeriod ?? 0, { json: 'CpuPeriod' }),
+      f('CPUQuota', res.cpuQuota ?? 0, { json: 'CpuQuota' }),
+      f('CPURealtimePeriod', res.cpuRealtimePeriod ?? 0, { json: 'CpuRealtimePeriod' }),
+      f('CPURealtimeRuntime', res.cpuRealtimeRuntime ?? 0, { json: 'CpuRealtimeRuntime' }),
+      f('CpusetCpus', res.cpusetCpus ?? ''),
+      f('CpusetMems', res.cpusetMems ?? ''),
       f('Devices', goSlice([])),
       f('DeviceCgroupRules', goSlice([], true)),
       f('DeviceRequests', goSlice([], true)),
-      f('KernelMemory', 0),
+      f('KernelMemory', res.kernelMemory ?? 0),
       f('KernelMemoryTCP', 0),
-      f('MemoryReservation', 0),
-      f('MemorySwap', hc.memory ? hc.memory * 2 : 0),
+      f('MemoryReservation', res.memoryReservation ?? 0),
+      f('MemorySwap', memorySwapOf(c)),
       f('MemorySwappiness', null),
       f('OomKillDisable', false),
-      f('PidsLimit', null),
+      f('PidsLimit', res.pidsLimit ?? null),
       f('Ulimits', goSlice([], true)),
       f('CPUCount', 0, { json: 'CpuCount' }),
       f('CPUPercent', 0, { json: 'CpuPercent' }),

@@ -55,6 +55,12 @@ export function imageHistory(engine: Engine, img: ImageRecord): Array<Record<str
   });
 }
 
+/** The steps of the catalog image a committed image was made from. */
+function baseSteps(engine: Engine, img: ImageRecord): HistoryStep[] {
+  const { commit: _, ...base } = img;
+  return historySteps(engine, { ...base, parent: '' });
+}
+
 function historySteps(engine: Engine, img: ImageRecord): HistoryStep[] {
   const created = unix(img.created);
   if (img.commit) {
@@ -67,7 +73,8 @@ function historySteps(engine: Engine, img: ImageRecord): HistoryStep[] {
         size: img.size - (parent?.size ?? 0),
         comment: img.commit.comment,
       },
-      ...(parent ? historySteps(engine, parent) : []),
+      // A loaded image has no parent here: the base image's steps come from its config.
+      ...(parent ? historySteps(engine, parent) : img.parent ? [] : baseSteps(engine, img)),
     ];
   }
   // The sandbox's own alpine was made by `docker import`: one entry (recorded in 87).

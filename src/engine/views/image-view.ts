@@ -68,7 +68,7 @@ function imageConfig(img: ImageRecord, forContainer: boolean): GoValue {
 }
 
 /** Layer diff IDs: the catalog image's, then each commit's own. */
-function imageLayers(img: ImageRecord): string[] {
+export function imageLayers(img: ImageRecord): string[] {
   const cat = imageCatalog(img);
   const base = cat.layers.map((l) => `sha256:${l}${cat.id.slice(19, 71)}`);
   return img.commit ? [...base, `sha256:${img.commit.layer}`] : base;

@@ -170,7 +170,8 @@ function parseExpose(list: string[]): string[] {
   return out;
 }
 
-function parseBytes(text: string): number | null {
+/** `units.RAMInBytes`, as the `bytes` flags (`-m 64m`) read their value; null when it does not parse. */
+export function parseBytes(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(text);
   if (!m) return null;
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[

@@ -94,12 +94,8 @@ const images: LeafCommand = {
     }
     const trunc = !ctx.flags.bool('no-trunc');
     if (ctx.flags.bool('quiet')) {
-      const seen = new Set<string>();
-      for (const r of rows) {
-        const id = trunc ? r.image.id.slice(7, 19) : r.image.id;
-        if (!seen.has(id)) ctx.term.println(id);
-        seen.add(id);
-      }
+      // One ID per row, as the table would have them: an image with three tags is listed three times.
+      for (const r of rows) ctx.term.println(trunc ? r.image.id.slice(7, 19) : r.image.id);
       return 0;
     }
     const defaultFormat = digests

@@ -15,4 +15,6 @@ import './inspect.ts';
 import './registry.ts';
 import '../../compose/docker-command.ts';
 import './volume.ts';
+import './container-update.ts';
+import './image-transfer.ts';
 import './recorded-extras.ts';
