@@ -315,6 +315,17 @@ describe('the swarm routes answer as Docker 20.10 does', () => {
     expect((curlPoll.json as Array<{ Status: { State: string } }>)[0]!.Status.State).not.toBe('running');
   });
 
+  it('finds the predefined bridge and host in the swarm scope, for services (`--network bridge`)', async () => {
+    const engine = freshEngine();
+    const before = await call(engine, 'GET', '/v1.41/networks/bridge?scope=swarm');
+    expect([before.status, before.json]).toEqual([404, { message: 'network bridge not found' }]);
+    await call(engine, 'POST', '/v1.41/swarm/init', {});
+    for (const name of ['bridge', 'host']) {
+      expect((await call(engine, 'GET', `/v1.41/networks/${name}?scope=swarm`)).status).toBe(200);
+    }
+    expect((await call(engine, 'GET', '/v1.41/networks/none?scope=swarm')).status).toBe(404);
+  });
+
   it('resolves nodes by ID, prefix or hostname, never `self` (the CLI resolves that itself)', async () => {
     const { engine } = await withService();
     const self = await call(engine, 'GET', '/v1.41/nodes/self');

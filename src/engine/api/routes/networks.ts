@@ -122,8 +122,17 @@ export const networkRoutes: Route[] = [
     const term = params.id!;
     const scope = req.query.get('scope') ?? '';
     const nw = networkInspect(engine, term);
-    // `?scope=` narrows the lookup: a local network is not found in the swarm scope.
-    if (scope !== '' && scope !== nw.scope) throw new ApiError(404, `network ${term} not found`);
+    // `?scope=` narrows the lookup: a local network is not found in the swarm scope, except the
+    // predefined `bridge` and `host`, which a swarm manager also knows by name (services use them).
+    const swarmPredefined =
+      scope === 'swarm' &&
+      engine.state.swarm !== null &&
+      nw.predefined &&
+      nw.name === term &&
+      nw.driver !== 'null';
+    if (scope !== '' && scope !== nw.scope && !swarmPredefined) {
+      throw new ApiError(404, `network ${term} not found`);
+    }
     const verbose = req.query.get('verbose') ?? '';
     if (verbose !== '' && parseGoBool(verbose) === undefined) {
       throw new ApiError(
