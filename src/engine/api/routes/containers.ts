@@ -132,18 +132,38 @@ const PROBE_MS = 1000;
 /** How to end each live attach stream of a container (a failed start closes them). */
 const attachEnds = new WeakMap<ContainerRecord, Set<() => void>>();
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits polling a container, to wake at once when a request changed it. */
+const watchers = new WeakMap<ContainerRecord, Set<() => void>>();
+
+/** Wakes the waits on `c` now rather than at their next look. */
+function wakeWatchers(c: ContainerRecord): void {
+  for (const w of watchers.get(c) ?? []) w();
+}
+
+/** Sleeps `ms`, less if the client leaves (`signal`) or `c` changes (`wakeWatchers`). */
+function sleep(ms: number, signal: AbortSignal, c?: ContainerRecord): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const set = c ? (watchers.get(c) ?? new Set()) : new Set<() => void>();
+    if (c) watchers.set(c, set);
+    const done = () => {
+      clearTimeout(t);
+      set.delete(done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    set.add(done);
+    signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Settles the engine when `c` has an exit of its own due (`sleep 5`). Otherwise a poll is not
+ * a look at the containers: each look counts down the exits a detached start has not shown yet
+ * (`exitUnseen`), which only the client's own requests should do.
+ */
+function settleIfDue(engine: Engine, c: ContainerRecord): void {
+  if (isRunning(c) && c.exitAtMs !== undefined) settleContainers(engine);
 }
 
 /**
@@ -157,11 +177,11 @@ async function untilExited(
   signal: AbortSignal,
 ): Promise<number> {
   for (;;) {
-    settleContainers(engine);
+    settleIfDue(engine, c);
     const gone = !engine.state.containers.includes(c);
     if (gone || (c.startedAt !== startedAt && !isRunning(c) && c.status !== 'created')) return c.exitCode;
     if (signal.aborted) return c.exitCode;
-    await sleep(20, signal);
+    await sleep(20, signal, c);
   }
 }
 
@@ -221,16 +241,25 @@ export const containerRoutes: Route[] = [
   get('/containers/{name:.*}/json', ({ engine, req, params }) =>
     goJsonResponse(200, containerView(engine, getContainer(engine, params.name!), boolValue(req, 'size'))),
   ),
-  post('/containers/{name:.*}/start', ({ engine, params }) => {
+  post('/containers/{name:.*}/start', async ({ engine, params }) => {
     const c = getContainer(engine, params.name!);
     // `docker run -i` attached to stdin before the start: the main process reads what it sends.
     const stdin = c.openStdin && !isRunning(c) ? attachedStdin.get(c) : undefined;
+    // Nobody attached (`docker run -d`, `docker start`): a process over at once is seen as
+    // such only by later requests, as from the daemon (see `runMainProcess`).
+    const detached = !attachEnds.get(c)?.size;
     let started: ReturnType<typeof containerStart>;
     try {
-      started = containerStart(engine, params.name!, false, stdin?.text);
+      started = containerStart(engine, params.name!, detached, stdin?.text);
     } catch (e) {
-      // The daemon resets the container's streams when a start fails: its attaches end.
+      // The daemon resets the container's streams when a start fails: its attaches end. It
+      // removes a `--rm` container before it answers, so a wait for the removal (`docker run
+      // --rm`) hears of it first.
       for (const end of attachEnds.get(c) ?? []) end();
+      if (!engine.state.containers.includes(c)) {
+        wakeWatchers(c);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       throw e;
     } finally {
       if (stdin) attachedStdin.delete(c);
@@ -347,7 +376,7 @@ export const containerRoutes: Route[] = [
               if (gone || (stoppedSince === null && c.status !== 'created' && !isRunning(c))) return;
               if (signal.aborted) return;
               await sleep(20, signal);
-              settleContainers(engine);
+              settleIfDue(engine, c);
             }
           } finally {
             unsubscribe?.();
