@@ -2,7 +2,13 @@
 # Measures the Engine API half of the fidelity: every recorded scenario is replayed with the real
 # docker CLI 20.10 (Debian's /usr/bin/docker) and curl against `docker-tutor engine-api` (one fresh
 # simulated engine per scenario), and compared with real Docker's transcript.
-# Usage: scripts/engine-api-fidelity.sh [test/golden/NN-*.txt ...]   (prints one score line each, then the total)
+# Usage: scripts/engine-api-fidelity.sh [--cli PATH] [--goldens DIR] [SCENARIO.txt ...]
+#   (prints one score line each, then the total; each scenario is compared with the .golden beside it)
+#   --cli PATH     the docker CLI to replay with (default /usr/bin/docker, Debian's 20.10). Another
+#                  CLI needs goldens recorded with it: `--cli /usr/local/bin/docker test/golden-cli28/*.txt`
+#                  (CLI 28.2.2 on dockerd 20.10, recorded by scripts/record-cli28.sh).
+#   --goldens DIR  the scenarios when none are named: DIR/*.txt (default test/golden)
+#   --keep DIR     also write each replay's transcript to DIR/NAME.out (for `transcript.py compare -v`)
 # Needs ../shared/tools/oracle/transcript.py for the comparison.
 # Lines that test the sandbox host itself rather than the engine (ping, wget, nslookup, cat of its
 # files, curl to a published port) are not run: some would reach this machine's own network and
@@ -10,10 +16,22 @@
 set -u
 cd "$(dirname "$0")/.."
 cli=/usr/bin/docker
-[ -x "$cli" ] || { echo "needs Debian's docker.io CLI at $cli" >&2; exit 1; }
+goldens=test/golden
+keep=
+files=()
+while (($#)); do
+  case "$1" in
+    --cli) cli=$2; shift 2 ;;
+    --goldens) goldens=${2%/}; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) files+=("$1"); shift ;;
+  esac
+done
+[ -x "$cli" ] || { echo "needs a docker CLI at $cli (default: Debian's docker.io)" >&2; exit 1; }
 compare=../shared/tools/oracle/transcript.py
 [ -f "$compare" ] || { echo "needs $compare" >&2; exit 1; }
-files=("$@"); ((${#files[@]})) || files=(test/golden/*.txt)
+((${#files[@]})) || files=("$goldens"/*.txt)
 work=$(mktemp -d); trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 bin="$work/bin"; mkdir -p "$bin"; ln -s "$cli" "$bin/docker"
 total_s=0; total_l=0; total_n=0
@@ -59,6 +77,7 @@ for line in open(golden):
     if keep: out.append(line)
 open(dest, 'w').write(''.join(out))
 PY
+  [ -z "$keep" ] || { mkdir -p "$keep" && cp "$out" "$keep/$(basename "${f%.txt}").out"; }
   score=$(python3 "$compare" compare "$work/golden" "$out")
   echo "$(basename "$f") $score$( [ -s "$skipped" ] && echo " ($(wc -l < "$skipped") host lines not scored)")"
   read -r s n l <<<"$(sed -E 's#score: ([0-9]+)/([0-9]+) strict, ([0-9]+)/[0-9]+ lenient#\1 \2 \3#' <<<"$score")"
