@@ -3,6 +3,7 @@
  * errors, flag errors with exit 125, group commands that print their usage, and `--help`.
  */
 import type { Engine } from '../engine.ts';
+import { apiVersionFailure } from './api-version.ts';
 import { FlagError, type FlagSpec, FlagValues, flagUsages, HelpRequested, parseFlags } from './flags.ts';
 import { type RecordedCommand, recordedCommand, recordedFlags, useTail } from './help/recorded.ts';
 import { ExitError, type Terminal } from './terminal.ts';
@@ -26,6 +27,8 @@ export interface CommandContext {
   docker?: (argv: string[]) => Promise<number>;
   /** What the host shell piped in (`echo pw | docker login --password-stdin`); none from chat. */
   stdin?: string;
+  /** `DOCKER_API_VERSION` from the host shell: the API version the CLI speaks instead of the newest. */
+  apiVersion?: string;
 }
 
 export interface LeafCommand {
@@ -274,6 +277,11 @@ export async function runLeaf(
   if (err) {
     term.eprintln(err);
     return 1;
+  }
+  const refused = apiVersionFailure(path, base.apiVersion);
+  if (refused) {
+    term.eprintln(refused.text);
+    return refused.exit;
   }
   try {
     return await cmd.run({ ...base, flags: new FlagValues(parsed), args: parsed.args, path });

@@ -32,9 +32,10 @@ export async function runDocker(
   argv: string[],
   term = new Terminal(),
   stdin = '',
+  env: Record<string, string> = {},
 ): Promise<CommandResult> {
   noteCliRoundTrip(engine);
-  const exitCode = await runDockerInto(engine, argv, term, stdin);
+  const exitCode = await runDockerInto(engine, argv, term, stdin, env.DOCKER_API_VERSION || undefined);
   return { stdout: term.stdout, stderr: term.stderr, combined: term.combined, exitCode };
 }
 
@@ -128,8 +129,20 @@ function rootChild(name: string): CommandNode | undefined {
   return undefined;
 }
 
-async function runDockerInto(engine: Engine, argv: string[], term: Terminal, stdin = ''): Promise<number> {
-  const base = { engine, term, stdin, docker: (sub: string[]) => runDockerInto(engine, sub, term) };
+async function runDockerInto(
+  engine: Engine,
+  argv: string[],
+  term: Terminal,
+  stdin = '',
+  apiVersion?: string,
+): Promise<number> {
+  const base = {
+    engine,
+    term,
+    stdin,
+    docker: (sub: string[]) => runDockerInto(engine, sub, term, '', apiVersion),
+    ...(apiVersion ? { apiVersion } : {}),
+  };
   const flags = parseRootFlags(argv, term);
   if ('exit' in flags) return flags.exit;
   const rest = argv.slice(flags.at);

@@ -56,14 +56,15 @@ export function versionView(engineBuildTime: string = SYSTEM.buildTime): GoValue
 export const ANSIC_BUILD_TIME = 'Thu May  7 21:09:36 2026';
 
 /** `system.versionInfo`: what `docker version -f` sees. */
-export function cliVersionView(): GoValue {
+/** `docker version`'s value; `apiVersion`: the client's (`DOCKER_API_VERSION`), else the newest. */
+export function cliVersionView(apiVersion: string = SYSTEM.apiVersion): GoValue {
   return goStruct('system.versionInfo', [
     f(
       'Client',
       goStruct('system.clientVersion', [
         f('Platform', goStruct('struct { Name string }', [f('Name', '')]), { omitempty: true }),
         f('Version', SYSTEM.version),
-        f('APIVersion', SYSTEM.apiVersion, { json: 'ApiVersion' }),
+        f('APIVersion', apiVersion, { json: 'ApiVersion' }),
         f('DefaultAPIVersion', SYSTEM.apiVersion, { omitempty: true }),
         f('GitCommit', SYSTEM.clientGitCommit),
         f('GoVersion', SYSTEM.goVersion),
@@ -80,10 +81,10 @@ export function cliVersionView(): GoValue {
 }
 
 /** `docker version` without a format, as the CLI's template and tabwriter print it. */
-export function versionText(): string {
+export function versionText(apiVersion: string = SYSTEM.apiVersion): string {
   return `Client:
  Version:           ${SYSTEM.version}
- API version:       ${SYSTEM.apiVersion}
+ API version:       ${apiVersion}
  Go version:        ${SYSTEM.goVersion}
  Git commit:        ${SYSTEM.clientGitCommit}
  Built:             ${ANSIC_BUILD_TIME}

@@ -193,7 +193,7 @@ const KV_SPACES = ' \t\r\n\v\f';
  * The CLI's `parseKeyValueFile`: `KEY=value` lines (leading space trimmed, `#` comments); a bare
  * `KEY` takes the host's value when `hostEnv` has it (env files) or is dropped.
  */
-function readKeyValueFile(
+export function readKeyValueFile(
   host: HostFileReader,
   file: string,
   hostEnv: Record<string, string> | null,
@@ -298,6 +298,20 @@ export function buildCreateRequest(
   const endpointsConfig: Record<string, typeof endpoint> = {};
   for (const n of networks) endpointsConfig[n] = networks.length === 1 ? endpoint : {};
   if (networks.length === 0 && (aliases.length || ipv4 || ipv6)) endpointsConfig.default = endpoint;
+  if (flags.bool('rm') && restartName !== '' && restartName !== 'no') {
+    throw new OptsError('Conflicting options: --restart and --rm');
+  }
+  // parseNetworkOpts: each network once, and not user-defined ones beside built-in modes.
+  const seenNetworks = new Set<string>();
+  for (const n of networks) {
+    if (seenNetworks.has(n)) throw new OptsError(`network ${JSON.stringify(n)} is specified multiple times`);
+    seenNetworks.add(n);
+  }
+  if (networks.some(isUserDefinedMode) && !networks.every(isUserDefinedMode)) {
+    throw new OptsError(
+      'conflicting options: cannot attach both user-defined and non-user-defined network-modes',
+    );
+  }
   const detach = flags.bool('detach');
   const interactive = flags.bool('interactive');
   const entrypoint = flags.has('entrypoint')

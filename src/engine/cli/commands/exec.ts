@@ -1,10 +1,14 @@
 /** `docker exec`: runs a program in a running container through the in-container tools. */
 
 import { EngineError } from '../../errors.ts';
+import { hostFiles } from '../../host-programs/host-fs.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { getContainer } from '../../ops/containers.ts';
+import { execCwdFailure } from '../../ops/exec-cwd.ts';
 import { execInContainer } from '../../tools/main-process.ts';
 import type { LeafCommand } from '../command.ts';
+import { ExitError } from '../terminal.ts';
+import { OptsError, readKeyValueFile } from './container-opts.ts';
 
 export const execCommand: LeafCommand = {
   name: 'exec',
@@ -25,6 +29,18 @@ export const execCommand: LeafCommand = {
   ],
   run(ctx) {
     const [term, ...argv] = ctx.args as [string, ...string[]];
+    // `parseExec` reads the env files first: a missing one stops before any request.
+    const env: string[] = [];
+    try {
+      const files = hostFiles(ctx.engine);
+      for (const file of ctx.flags.list('env-file')) {
+        env.push(...readKeyValueFile({ read: files.read, isDir: files.isDir }, file, {}));
+      }
+    } catch (e) {
+      if (e instanceof OptsError) throw new ExitError(1, e.message);
+      throw e;
+    }
+    env.push(...ctx.flags.list('env').filter((e) => e.includes('=')));
     let c: ContainerRecord;
     try {
       c = getContainer(ctx.engine, term);
@@ -35,16 +51,25 @@ export const execCommand: LeafCommand = {
       }
       throw e;
     }
+    // The sandbox host has no terminal: `-it` cannot attach one (`CheckTty`, after the inspect).
+    if (ctx.flags.bool('interactive') && ctx.flags.bool('tty') && !ctx.flags.bool('detach')) {
+      throw new ExitError(1, 'the input device is not a TTY');
+    }
     try {
-      const env = ctx.flags.list('env').filter((e) => e.includes('='));
-      const res = execInContainer(ctx.engine, c, argv, {
-        env,
-        workdir: ctx.flags.string('workdir'),
-        ...(ctx.flags.has('user') ? { user: ctx.flags.string('user') } : {}),
-        tty: ctx.flags.bool('tty'),
-        detach: ctx.flags.bool('detach'),
-        ref: term,
-      });
+      const badCwd =
+        c.status === 'running' && ctx.flags.string('workdir')
+          ? execCwdFailure(c, ctx.flags.string('workdir'))
+          : null;
+      const res =
+        badCwd ??
+        execInContainer(ctx.engine, c, argv, {
+          env,
+          workdir: ctx.flags.string('workdir'),
+          ...(ctx.flags.has('user') ? { user: ctx.flags.string('user') } : {}),
+          tty: ctx.flags.bool('tty'),
+          detach: ctx.flags.bool('detach'),
+          ref: term,
+        });
       if (ctx.flags.bool('detach')) return 0;
       for (const chunk of res.chunks) {
         // A terminal (-t) carries both streams on one.

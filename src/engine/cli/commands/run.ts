@@ -5,6 +5,7 @@ import { EngineError } from '../../errors.ts';
 import { hostFiles } from '../../host-programs/host-fs.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { containerCreate, removeContainerRecord, startContainer } from '../../ops/containers.ts';
+import { createWarnings } from '../../ops/create-warnings.ts';
 import { BadReference, findImage, parseReference, pullImage } from '../../ops/images.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { ExitError } from '../terminal.ts';
@@ -36,8 +37,9 @@ function createWithPull(ctx: CommandContext, isRun: boolean): ContainerRecord {
     }
     throw e;
   }
-  if (req.HostConfig?.NetworkMode === 'host' && Object.keys(req.HostConfig.PortBindings ?? {}).length) {
-    ctx.term.eprintln('WARNING: Published ports are discarded when using host network mode');
+  // `CheckTty`: the sandbox host has no terminal for `-it` to attach (`-t` alone is fine).
+  if (isRun && !ctx.flags.bool('detach') && ctx.flags.bool('interactive') && ctx.flags.bool('tty')) {
+    throw new ExitError(1, 'the input device is not a TTY');
   }
   if (!findImage(ctx.engine, image)) {
     const ref = parseReference(image);
@@ -55,7 +57,9 @@ function createWithPull(ctx: CommandContext, isRun: boolean): ContainerRecord {
     }
   }
   try {
-    return containerCreate(ctx.engine, req);
+    const c = containerCreate(ctx.engine, req);
+    for (const w of createWarnings(req)) ctx.term.eprintln(`WARNING: ${w}`);
+    return c;
   } catch (e) {
     if (e instanceof EngineError) {
       if (isRun) runError(ctx, `Error response from daemon: ${e.message}`, true);

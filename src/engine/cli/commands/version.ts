@@ -2,6 +2,7 @@
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { deref, type GoValue, goSlice, structField } from '../../go/values.ts';
 import { cliVersionView, versionText } from '../../views/system-view.ts';
+import { daemonVersionError } from '../api-version.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { registerCommand } from '../docker.ts';
 
@@ -63,11 +64,22 @@ export const versionCommand: LeafCommand = {
   ],
   run(ctx) {
     const format = ctx.flags.string('format');
+    const api = ctx.apiVersion || undefined;
+    // A version the daemon does not serve: the client's part, then the daemon's refusal.
+    const refused = api ? daemonVersionError(api) : null;
+    if (refused) {
+      if (format) {
+        const code = runFormat(ctx, format, cliVersionView(api), 'version');
+        if (code === 64) return code;
+      } else ctx.term.out(versionText(api).slice(0, versionText(api).indexOf('\nServer:')));
+      ctx.term.eprintln(`Error response from daemon: ${refused}`);
+      return 1;
+    }
     if (!format) {
-      ctx.term.out(versionText());
+      ctx.term.out(versionText(api));
       return 0;
     }
-    return runFormat(ctx, format, cliVersionView(), 'version');
+    return runFormat(ctx, format, cliVersionView(api), 'version');
   },
 };
 
