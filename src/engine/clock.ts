@@ -28,3 +28,9 @@ export function rfc3339Nanos(ms: number, nanosWithinMs = 0): string {
   const frac = iso.slice(20, 23) + String(nanosWithinMs).padStart(6, '0');
   return `${iso.slice(0, 19)}.${frac}Z`;
 }
+
+/**
+ * The least time between two commands typed by a person, as far as timers inside containers go:
+ * whatever a container does within it after a look has happened by the next look.
+ */
+export const HUMAN_PAUSE_MS = 2000;

@@ -9,6 +9,7 @@ import type { Engine } from '../engine.ts';
 import { formatIp, networkOf, parseCidr } from '../ipam.ts';
 import type { ContainerRecord } from '../model/state.ts';
 import { BUSYBOX, IP_USAGE } from '../tools/busybox.ts';
+import { dateCommand } from '../tools/date.ts';
 import { bridgeAddress, hostIfaces, ifaceText, localBridges } from '../tools/host-ifaces.ts';
 import { httpAnswer } from '../tools/net-tools.ts';
 import { netnsOwner } from '../tools/netinfo.ts';
@@ -51,6 +52,12 @@ registerHostProgram('uname', (engine, argv, term) => {
     opt === '-a' ? all : opt === '-n' ? host : opt === '-m' ? 'x86_64' : opt === '-r' ? '6.1.0' : 'Linux',
   );
   return 0;
+});
+registerHostProgram('date', (engine, argv, term) => {
+  const r = dateCommand(engine.nowMs(), argv.slice(1));
+  term.out(r.out);
+  term.err(r.err);
+  return r.code;
 });
 registerHostProgram('sleep', (_e, argv, term) => {
   if (!argv[1]) {

@@ -4,6 +4,8 @@
  * echo, printf, cat, grep, head, tail, wc, sort, uniq, cut, tr, sed, awk, tee, xargs, true,
  * false. Options and messages follow busybox 1.35; unusual options are refused with its texts.
  */
+
+import { POSIX_CLASSES } from '../../shell/pattern.ts';
 import type { Terminal } from '../cli/terminal.ts';
 import type { Engine } from '../engine.ts';
 import { hostFiles } from './host-fs.ts';
@@ -16,21 +18,6 @@ const lines = (text: string): string[] => {
   return out;
 };
 const joinLines = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
-
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: 'A-Za-z',
-  digit: '0-9',
-  alnum: 'A-Za-z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  xdigit: '0-9A-Fa-f',
-  cntrl: '\\x00-\\x1f\\x7f',
-  print: ' -~',
-  graph: '!-~',
-};
 
 /**
  * A POSIX bracket expression starting at `re[start]` (`[`) as a JavaScript class, and the index
@@ -507,7 +494,8 @@ function trSet(spec: string): string[] {
   return out;
 }
 
-const tr: HostProgram = (_e, argv, term, io) => {
+/** busybox `tr` (stdin to stdout only, so containers run it too). */
+export const tr: HostProgram = (_e, argv, term, io) => {
   const g = getopt(argv.slice(1), '', 'tr', term, 'dsc');
   if (!g) return 1;
   const [a, b] = g.rest;

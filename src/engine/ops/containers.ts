@@ -4,11 +4,19 @@
  * get addresses at start and give them back at stop; ports are bound at start.
  */
 
+import { HUMAN_PAUSE_MS } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
 import { parseIp } from '../ipam.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
-import { exitedContainer, resumeMainProcess, runMainProcess, type StdinFeed } from '../tools/main-process.ts';
+import {
+  advanceMain,
+  exitedContainer,
+  resumeMainProcess,
+  runMainProcess,
+  type StdinFeed,
+  signalMain,
+} from '../tools/main-process.ts';
 import { needsEmbeddedDns, ownHostsIps } from '../tools/netinfo.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
@@ -71,8 +79,7 @@ export interface ContainerCreateRequest {
   };
 }
 
-/** The least time between two commands typed by a person, as far as timers inside containers go. */
-export const HUMAN_PAUSE_MS = 2000;
+export { HUMAN_PAUSE_MS };
 
 const RESTART_POLICIES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
 
@@ -97,6 +104,11 @@ export function settleContainers(engine: Engine): void {
         delete c.exitUnseen;
         if (c.hostConfig.autoRemove && c.status === 'exited') removeContainerRecord(engine, c);
       }
+      continue;
+    }
+    if (c.status === 'running' && c.script) {
+      // A script main process does what it does until now.
+      if (advanceMain(engine, c, now) !== null && c.hostConfig.autoRemove) removeContainerRecord(engine, c);
       continue;
     }
     if (c.status === 'running' && c.exitAtMs !== undefined && c.exitAtMs <= now) {
@@ -668,10 +680,16 @@ function nextDynamicPort(engine: Engine, ip: string, proto: string): number {
 export function containerStop(engine: Engine, term: string): boolean {
   const c = getContainer(engine, term);
   if (!isRunning(c)) return false;
-  const code = c.stopSignal === 'SIGKILL' ? 137 : termCode(c);
-  exitedContainer(engine, c, code);
+  const code = c.stopSignal === 'SIGKILL' ? 137 : stopCode(engine, c);
+  if (c.status !== 'exited') exitedContainer(engine, c, code);
   if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
   return true;
+}
+
+/** What the main process exits with on `docker stop` (SIGTERM, SIGKILL after the timeout). */
+function stopCode(engine: Engine, c: ContainerRecord, timeoutSec = 10): number {
+  if (c.script) return signalMain(engine, c, 'TERM', timeoutSec * 1000) ?? 137;
+  return termCode(c);
 }
 
 function termCode(c: ContainerRecord): number {
@@ -708,6 +726,10 @@ export function containerKill(engine: Engine, term: string, signal = 'KILL'): vo
   }
   if (sigNum === 9) {
     exitedContainer(engine, c, 137);
+  } else if (c.script) {
+    // A script runs its trap when the command it waits for ends; without one, PID 1 ignores it.
+    const name = Object.entries(SIGNALS).find(([, n]) => n === sigNum)?.[0] ?? sigName;
+    if (signalMain(engine, c, name) === null) return;
   } else if (sigNum === 15 || sigNum === 2 || sigNum === 1) {
     const code = termCode(c);
     // PID 1 without a handler ignores catchable signals.
@@ -733,7 +755,10 @@ export function containerUnpause(engine: Engine, term: string): void {
 /** `POST /containers/{id}/restart`: stop (if running) and start; the same address comes back. */
 export function containerRestart(engine: Engine, term: string): StartResult {
   const c = getContainer(engine, term);
-  if (isRunning(c)) exitedContainer(engine, c, termCode(c));
+  if (isRunning(c)) {
+    const code = stopCode(engine, c);
+    if (c.status !== 'exited') exitedContainer(engine, c, code);
+  }
   return startContainer(engine, c);
 }
 
@@ -791,9 +816,17 @@ export function containerRename(engine: Engine, term: string, newName: string): 
   }
 }
 
+/** How long `docker wait` waits for a running script to end, on the simulated clock. */
+const WAIT_MS = 3_600_000;
+
 /** `POST /containers/{id}/wait`: the exit code (a running container is waited for until it ends). */
 export function containerWait(engine: Engine, term: string): number {
   const c = getContainer(engine, term);
+  if (c.status === 'running' && c.script) {
+    // The client waits: the script runs on (as far as a chat can wait).
+    const code = advanceMain(engine, c, engine.nowMs() + WAIT_MS, true);
+    if (code !== null && c.hostConfig.autoRemove) removeContainerRecord(engine, c);
+  }
   if (isRunning(c) && c.exitAtMs !== undefined) {
     exitedContainer(engine, c, c.exitAtCode ?? 0);
     if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);

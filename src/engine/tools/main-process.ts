@@ -2,6 +2,7 @@
  * Running programs in containers: the main process at start (which either ends at once, with
  * its output in the logs, or keeps the container running) and `docker exec` processes.
  */
+import { HUMAN_PAUSE_MS, rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { conflict, EngineError } from '../errors.ts';
 import type { ContainerRecord } from '../model/state.ts';
@@ -10,6 +11,7 @@ import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
 import { type Proc, type ProcResult, StdinPending, withStdin } from './process.ts';
 import { lookupExecutable, runProgram } from './programs.ts';
+import { advanceScript, signalScript } from './shell.ts';
 import { resolveUser } from './users.ts';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -83,6 +85,7 @@ export function exitedContainer(engine: Engine, c: ContainerRecord, code: number
   delete c.exitAtMs;
   delete c.exitAtCode;
   delete c.termExitCode;
+  delete c.script;
   for (const ep of c.endpoints) deactivateEndpoint(ep);
   if (c.gatewayIface) {
     detachFromSwarmNetworks(engine, c.id);
@@ -91,7 +94,8 @@ export function exitedContainer(engine: Engine, c: ContainerRecord, code: number
 }
 
 export interface MainResult {
-  output: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
+  /** What it wrote, in order; `ms`: when, on the engine's clock. */
+  output: Array<{ stream: 'stdout' | 'stderr'; text: string; ms?: number }>;
   exitCode: number | null;
   removed: boolean;
   /**
@@ -170,6 +174,7 @@ function mainArgv(c: ContainerRecord): string[] {
 
 function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: StdinFeed): MainResult {
   const output: MainResult['output'] = [];
+  const startMs = engine.nowMs();
   const base = {
     engine,
     container: c,
@@ -178,24 +183,24 @@ function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: 
     cwd: c.workingDir || '/',
     user: c.user,
     main: true,
-    out: (text: string) => output.push({ stream: 'stdout', text }),
-    err: (text: string) => output.push({ stream: 'stderr', text }),
+    out: (text: string, ms?: number) => output.push({ stream: 'stdout', text, ms: ms ?? startMs }),
+    err: (text: string, ms?: number) => output.push({ stream: 'stderr', text, ms: ms ?? startMs }),
   };
   const proc: Proc = stdin ? withStdin({ ...base, stdinAttached: true }, stdin) : { ...base, stdin: '' };
-  const result = runUnlessStdinPending(c, proc);
+  let result = runUnlessStdinPending(c, proc);
   if (!result) return { output: [], exitCode: null, removed: false, awaitingStdin: true };
-  // The log driver copies stderr and stdout separately; for a process that is over at once the
-  // stderr copy lands first (as recorded from Docker).
-  for (const stream of ['stderr', 'stdout'] as const) {
-    for (const o of output.filter((x) => x.stream === stream)) {
-      for (const line of splitLines(o.text)) c.logs.push({ stream, text: line, time: c.startedAt });
-    }
+  if ('daemon' in result && c.script && !detached) {
+    // A client attached to a script waits for it: let it run on (as far as a chat can wait).
+    const more = advanceScript(engine, c, startMs + ATTACHED_WAIT_MS, runProgram);
+    output.push(...more.output);
+    if (more.exitCode !== undefined) result = { code: more.exitCode };
   }
+  pushLogs(engine, c, output);
   if ('daemon' in result) {
     c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
     if (result.daemon.termCode !== null) c.termExitCode = result.daemon.termCode;
     if (result.daemon.exitAfterMs !== undefined) c.exitAtMs = engine.nowMs() + result.daemon.exitAfterMs;
-    return { output, exitCode: null, removed: false };
+    return { output: inTimeOrder(output), exitCode: null, removed: false };
   }
   exitedContainer(engine, c, result.code);
   let removed = false;
@@ -204,7 +209,94 @@ function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: 
     engine.state.containers = engine.state.containers.filter((x) => x !== c);
     removed = true;
   }
-  return { output, exitCode: result.code, removed };
+  return { output: inTimeOrder(output), exitCode: result.code, removed };
+}
+
+/**
+ * Lets a container whose main process is a running script go on to `horizon` (engine ms): logs
+ * what it writes and exits the container if it ends. Returns its exit code then.
+ */
+export function advanceMain(
+  engine: Engine,
+  c: ContainerRecord,
+  horizon: number,
+  force = false,
+): number | null {
+  if (!c.script || c.status !== 'running') return null;
+  const r = advanceScript(engine, c, horizon, runProgram, force);
+  pushLogs(engine, c, r.output);
+  if (r.exitCode === undefined) return null;
+  exitedContainer(engine, c, r.exitCode);
+  return r.exitCode;
+}
+
+/**
+ * Sends `sig` to a container's running script (`docker kill -s`); with `killAfterMs`, SIGKILL
+ * follows and the container is stopped (`docker stop`). Returns its exit code if it ended.
+ */
+export function signalMain(
+  engine: Engine,
+  c: ContainerRecord,
+  sig: string,
+  killAfterMs?: number,
+): number | null {
+  if (!c.script) return null;
+  const at = signalScript(c, sig, engine.nowMs() + HUMAN_PAUSE_MS, killAfterMs);
+  // Its trap runs once the command it waits for ends: by the next look, as far as that goes.
+  const horizon = killAfterMs === undefined ? at + HUMAN_PAUSE_MS : at + killAfterMs;
+  return advanceMain(engine, c, horizon, true);
+}
+
+/** How long a client attached to a script (`docker run` without `-d`) waits for it to end. */
+const ATTACHED_WAIT_MS = 60_000;
+
+function inTimeOrder<T extends { ms?: number }>(output: T[]): T[] {
+  return output
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => (a.o.ms ?? 0) - (b.o.ms ?? 0) || a.i - b.i)
+    .map((x) => x.o);
+}
+
+/**
+ * Logs what a main process wrote, line by line, at the time it wrote it. The log driver copies
+ * stderr and stdout separately: of what was written at one time, the stderr copy lands first
+ * (as recorded from Docker for a process that is over at once).
+ */
+export function pushLogs(
+  engine: Engine,
+  c: ContainerRecord,
+  output: Array<{ stream: 'stdout' | 'stderr'; text: string; ms?: number }>,
+): void {
+  const startMs = Date.parse(c.startedAt);
+  const ordered = output
+    .map((o, i) => ({ o, i, ms: o.ms ?? engine.nowMs() }))
+    .sort(
+      (a, b) =>
+        a.ms - b.ms || (a.o.stream === b.o.stream ? 0 : a.o.stream === 'stderr' ? -1 : 1) || a.i - b.i,
+    );
+  // Lines split across writes join up per stream.
+  const partial: Record<'stdout' | 'stderr', { text: string; ms: number } | null> = {
+    stdout: null,
+    stderr: null,
+  };
+  const push = (stream: 'stdout' | 'stderr', text: string, ms: number) =>
+    c.logs.push({ stream, text, time: ms <= startMs ? c.startedAt : rfc3339Nanos(ms, 0) });
+  for (const { o, ms } of ordered) {
+    let text = o.text;
+    const held = partial[o.stream];
+    if (held) {
+      text = held.text + text;
+      partial[o.stream] = null;
+    }
+    const lines = text.split('\n');
+    const rest = lines.pop()!;
+    for (const line of lines) push(o.stream, `${line}\n`, held?.ms ?? ms);
+    if (rest) partial[o.stream] = { text: rest, ms: held && !lines.length ? held.ms : ms };
+  }
+  for (const stream of ['stderr', 'stdout'] as const) {
+    const held = partial[stream];
+    if (held) push(stream, `${held.text}\n`, held.ms);
+  }
 }
 
 /**
@@ -221,12 +313,6 @@ function runUnlessStdinPending(c: ContainerRecord, proc: Proc): ProcResult | nul
     else delete c.files;
     return null;
   }
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => `${l}\n`);
 }
 
 export interface ExecOptions {

@@ -21,8 +21,9 @@ export interface Proc {
   stdinAttached?: boolean;
   /** The container's main process (may keep running) rather than an exec or a pipeline stage. */
   main: boolean;
-  out(text: string): void;
-  err(text: string): void;
+  /** `ms`: when it was written on the engine's clock, if not now (a main script's simulated time). */
+  out(text: string, ms?: number): void;
+  err(text: string, ms?: number): void;
 }
 
 /** A program that keeps running: what it serves, when it ends by itself, its exit code on SIGTERM. */

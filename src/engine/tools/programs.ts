@@ -2,6 +2,10 @@
  * The userland inside containers: busybox-like applets and the servers images run (httpd,
  * nginx, nc). A program runs argv (no shell) and ends with an exit code or keeps running.
  */
+import { Terminal } from '../cli/terminal.ts';
+import type { HostProgram } from '../host-programs/registry.ts';
+import { tr } from '../host-programs/text.ts';
+import { dateCommand } from './date.ts';
 import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } from './fs.ts';
 import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
@@ -178,16 +182,13 @@ const programs: Record<string, Program> = {
     return exited(0);
   },
   date(p) {
-    const d = new Date(p.engine.nowMs());
-    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-    const t = d.toISOString().slice(11, 19);
-    p.out(
-      `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${t} UTC ${d.getUTCFullYear()}\n`,
-    );
-    return exited(0);
+    const r = dateCommand(p.engine.nowMs(), p.argv.slice(1));
+    p.out(r.out);
+    p.err(r.err);
+    return exited(r.code);
   },
   grep,
+  tr: stdinApplet(tr),
   sort,
   cut,
   head,
@@ -293,30 +294,53 @@ const programs: Record<string, Program> = {
   },
 };
 
+/** A busybox applet of the sandbox host that reads nothing but its stdin (`tr`): the same in containers. */
+function stdinApplet(program: HostProgram): Program {
+  return (p) => {
+    const term = new (class extends Terminal {
+      override out(t: string) {
+        p.out(t);
+      }
+      override err(t: string) {
+        p.err(t);
+      }
+    })();
+    const env = Object.fromEntries(
+      p.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+    const code = program(p.engine, p.argv, term, { stdin: p.stdin, env, cwd: p.cwd, run: async () => 127 });
+    return exited(typeof code === 'number' ? code : 0);
+  };
+}
+
 function shell(p: Proc): ProcResult {
   const a = p.argv.slice(1);
+  const name = p.argv[0] ?? 'sh';
   const c = a.indexOf('-c');
   if (c >= 0) {
     const script = a[c + 1];
     if (script === undefined) {
-      p.err(`${p.argv[0]}: -c requires an argument\n`);
+      p.err(`${name}: -c requires an argument\n`);
       return exited(2);
     }
-    return runScript(p, script, runProgram);
+    // `sh -c SCRIPT [ARG0 [ARGS...]]`
+    return runScript(p, script, runProgram, a[c + 2] ?? name, a.slice(c + 3));
   }
-  const file = a.find((x) => !x.startsWith('-'));
-  if (file) {
+  const k = a.findIndex((x) => !x.startsWith('-'));
+  if (k >= 0) {
+    const file = a[k]!;
     const text = readFile(p.engine, p.container, normalizePath(p.cwd, file));
     if (text === null) {
-      p.err(`${p.argv[0]}: can't open '${file}': No such file or directory\n`);
+      p.err(`${name}: can't open '${file}': No such file or directory\n`);
       return exited(2);
     }
-    return runScript(p, text, runProgram);
+    return runScript(p, text, runProgram, file, a.slice(k + 1));
   }
   // An interactive shell keeps running while its stdin is open (`-i`) and nobody attached to it
   // will close it; else it reads its stdin to EOF.
   if (p.main && p.container.openStdin && !p.stdinAttached) return daemon({});
-  if (p.stdin) return runScript({ ...p, stdin: '' }, p.stdin, runProgram);
+  const input = p.stdin;
+  if (input) return runScript(derive(p, { stdin: '' }), input, runProgram, name);
   return exited(0);
 }
 

@@ -1,146 +1,75 @@
 /**
- * A small `sh -c`: words with quotes and `$VAR`, `;`, `&&`, `||`, pipes, `exit`, redirections to
- * files and between streams. Enough for what course material runs inside containers.
+ * `sh` inside containers: busybox ash (the interpreter in `src/shell/`) over the container's
+ * files and programs.
+ *
+ * Time is simulated. A script in `docker exec` or a pipeline runs to its end at once. A script
+ * that is a container's main process runs on the engine's clock: what it does up to "now" (the
+ * engine's time plus `HUMAN_PAUSE_MS`, see `ops/containers.ts`) happens, with its output logged
+ * at the time it was written, and the rest waits for the next look (`advanceScript`). The record
+ * keeps what is needed to replay the script deterministically from its start (`ScriptRun`): a
+ * replay re-runs what already happened against a scratch copy of the files, silently, and goes on
+ * live from there. Signals (`docker kill`, `docker stop`) are kept with their time, so a replay
+ * delivers them at the same point, and a trap runs when the foreground command ends, as in ash.
  */
-import { normalizePath, readFile, writeFile } from './fs.ts';
-import { derive, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 
-interface Word {
-  text: string;
-}
-
-type Token = { kind: 'word'; word: Word } | { kind: 'op'; op: string };
-
-export class ShellSyntax extends Error {}
-
-/** Splits and expands a script (`$VAR`, `${VAR}`, `$?`) into words and operators. */
-export function tokenize(script: string, env: (k: string) => string | undefined): Token[] {
-  const out: Token[] = [];
-  let cur = '';
-  let inWord = false;
-  const flush = () => {
-    if (inWord) out.push({ kind: 'word', word: { text: cur } });
-    cur = '';
-    inWord = false;
-  };
-  const expand = (i: number): [string, number] => {
-    // script[i] === '$'
-    const rest = script.slice(i + 1);
-    let m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest);
-    if (m) return [env(m[1]!) ?? '', i + 1 + m[0].length];
-    m = /^([A-Za-z_][A-Za-z0-9_]*|\?|\$|#|[0-9])/.exec(rest);
-    if (m) return [env(m[1]!) ?? '', i + 1 + m[0].length];
-    return ['$', i + 1];
-  };
-  let i = 0;
-  while (i < script.length) {
-    const ch = script[i]!;
-    if (ch === '\\' && i + 1 < script.length) {
-      cur += script[i + 1];
-      inWord = true;
-      i += 2;
-      continue;
-    }
-    if (ch === "'") {
-      const end = script.indexOf("'", i + 1);
-      if (end < 0) throw new ShellSyntax('unterminated quoted string');
-      cur += script.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-      continue;
-    }
-    if (ch === '"') {
-      inWord = true;
-      i++;
-      while (i < script.length && script[i] !== '"') {
-        if (script[i] === '\\' && /["\\$`]/.test(script[i + 1] ?? '')) {
-          cur += script[i + 1];
-          i += 2;
-        } else if (script[i] === '$') {
-          const [v, next] = expand(i);
-          cur += v;
-          i = next;
-        } else {
-          cur += script[i];
-          i++;
-        }
-      }
-      if (i >= script.length) throw new ShellSyntax('unterminated quoted string');
-      i++;
-      continue;
-    }
-    if (ch === '$') {
-      const [v, next] = expand(i);
-      // Unquoted expansions are split on whitespace.
-      const parts = v.split(/\s+/);
-      for (let p = 0; p < parts.length; p++) {
-        if (p > 0) flush();
-        if (parts[p]) {
-          cur += parts[p];
-          inWord = true;
-        }
-      }
-      i = next;
-      continue;
-    }
-    if (ch === ' ' || ch === '\t' || ch === '\n') {
-      flush();
-      if (ch === '\n') out.push({ kind: 'op', op: ';' });
-      i++;
-      continue;
-    }
-    const two = script.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === '>>' || two === '>&') {
-      if (two === '>&' && cur && /^\d$/.test(cur)) {
-        out.push({ kind: 'op', op: `${cur}>&` });
-        cur = '';
-        inWord = false;
-      } else {
-        flush();
-        out.push({ kind: 'op', op: two });
-      }
-      i += 2;
-      continue;
-    }
-    if (ch === ';' || ch === '|' || ch === '&' || ch === '<') {
-      flush();
-      out.push({ kind: 'op', op: ch });
-      i++;
-      continue;
-    }
-    if (ch === '>') {
-      if (inWord && /^\d$/.test(cur)) {
-        out.push({ kind: 'op', op: `${cur}>` });
-        cur = '';
-        inWord = false;
-      } else {
-        flush();
-        out.push({ kind: 'op', op: '>' });
-      }
-      i++;
-      continue;
-    }
-    if (ch === '#' && !inWord) {
-      while (i < script.length && script[i] !== '\n') i++;
-      continue;
-    }
-    cur += ch;
-    inWord = true;
-    i++;
-  }
-  flush();
-  return out;
-}
+import {
+  type ExecOutcome,
+  type ExecRequest,
+  runShellSync,
+  type ShellEnd,
+  type ShellFs,
+  type ShellOptions,
+} from '../../shell/interp.ts';
+import { HUMAN_PAUSE_MS } from '../clock.ts';
+import type { ContainerRecord } from '../model/state.ts';
+import { dateCommand } from './date.ts';
+import { isDir, listDir, normalizePath, readFile, writeFile } from './fs.ts';
+import { type Daemon, derive, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 
 export type Runner = (proc: Proc) => ProcResult;
 
-interface SimpleCommand {
-  argv: string[];
-  assigns: string[];
-  redirects: Array<{ op: string; target: string }>;
+/** A container's main process that is a shell script still running: enough to replay it. */
+export interface ScriptRun {
+  script: string;
+  arg0: string;
+  args: string[];
+  /** The shell's own process: environment (ash's additions included), directory, user. */
+  env: string[];
+  cwd: string;
+  user: string;
+  /** When it started (engine ms). */
+  startMs: number;
+  /** Everything up to this time has happened: output logged, files written. */
+  doneUntil: number;
+  /** Signals sent to it, in time order (`docker stop`: TERM, then KILL after the timeout). */
+  signals: Array<{ sig: string; at: number }>;
+  /**
+   * It does nothing more by itself: `blocked` waits for what never ends (a signal may still wake
+   * it); `busy` ran out of steps in a loop that never sleeps (it spins on, unsimulated).
+   */
+  idle?: 'blocked' | 'busy';
 }
 
-/** Runs a script in `proc`'s context; `run` executes one simple command. */
+declare module '../model/state.ts' {
+  interface ContainerRecord {
+    /** Its main process is a shell script that is still running (see `tools/shell.ts`). */
+    script?: ScriptRun;
+  }
+}
+
+/** Steps (commands, loop rounds) one run may take past what already happened. */
+const LIVE_STEPS = 20_000;
+/** Steps a replay may take to reach where the script was (a loop an hour long). */
+const REPLAY_STEPS = 2_000_000;
+/** How long a script that is not a container's main process may run on the simulated clock. */
+const FOREGROUND_MS = 60_000;
+
+export interface TimedOutput {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  ms: number;
+}
+
 /** ash's variable table bucket (`hashvar`, 39 buckets): the order it exports variables in. */
 function ashBucket(entry: string): number {
   const name = entry.split('=')[0] ?? '';
@@ -168,190 +97,284 @@ function shellEnvironment(env: string[], cwd: string): string[] {
   return ashOrder(out);
 }
 
-export function runScript(proc: Proc, script: string, run: Runner): ProcResult {
-  let last = 0;
-  const envLookup = (k: string) => (k === '?' ? String(last) : k === '$' ? '1' : getEnv(proc, k));
-  let tokens: Token[];
-  try {
-    tokens = tokenize(script, envLookup);
-  } catch (e) {
-    if (e instanceof ShellSyntax) {
-      proc.err(`sh: syntax error: ${e.message}\n`);
-      return exited(2);
-    }
-    throw e;
+/**
+ * Runs a script in `proc`'s context (`sh -c SCRIPT ARG0 ARGS...`, `sh FILE`, a script on stdin).
+ * A container's main process keeps running on the simulated clock (see the file's comment).
+ */
+export function runScript(
+  proc: Proc,
+  script: string,
+  run: Runner,
+  arg0 = 'sh',
+  args: string[] = [],
+): ProcResult {
+  const env = shellEnvironment(proc.env, proc.cwd);
+  if (!proc.main) {
+    const start = proc.engine.nowMs();
+    const end = drive(
+      proc,
+      run,
+      { script, arg0, args, env, startMs: start, horizon: start + FOREGROUND_MS },
+      null,
+    );
+    return exited(end.end.kind === 'exit' ? end.end.code : end.end.kind === 'killed' ? 137 : 0);
   }
-  // Split into and-or lists separated by ; and &.
-  let pos = 0;
-  let skipping: '&&' | '||' | null = null;
-  let env = shellEnvironment(proc.env, proc.cwd);
-  while (pos < tokens.length) {
-    const pipeline: SimpleCommand[] = [];
-    let cmd: SimpleCommand = { argv: [], assigns: [], redirects: [] };
-    let sep = ';';
-    for (; pos < tokens.length; pos++) {
-      const t = tokens[pos]!;
-      if (t.kind === 'word') {
-        if (cmd.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.word.text))
-          cmd.assigns.push(t.word.text);
-        else cmd.argv.push(t.word.text);
-        continue;
-      }
-      if (t.op === '|') {
-        pipeline.push(cmd);
-        cmd = { argv: [], assigns: [], redirects: [] };
-        continue;
-      }
-      if (
-        t.op === '>' ||
-        t.op === '>>' ||
-        t.op === '<' ||
-        /^\d>$/.test(t.op) ||
-        t.op === '>&' ||
-        /^\d>&$/.test(t.op)
-      ) {
-        const next = tokens[pos + 1];
-        if (next?.kind !== 'word') {
-          proc.err(`sh: syntax error: unexpected newline\n`);
-          return exited(2);
-        }
-        cmd.redirects.push({ op: t.op, target: next.word.text });
-        pos++;
-        continue;
-      }
-      sep = t.op;
-      pos++;
-      break;
-    }
-    pipeline.push(cmd);
-    const empty = pipeline.every((c) => c.argv.length === 0 && c.assigns.length === 0);
-    if (!empty && skipping === null) {
-      const r = runPipeline(derive(proc, { env }), pipeline, run, (assigns) => {
-        env = [...env.filter((e) => !assigns.some((a) => a.split('=')[0] === e.split('=')[0])), ...assigns];
-      });
-      if ('daemon' in r) return r;
-      if ('exit' in r) return exited(r.exit);
-      last = r.code;
-      // Re-expand later words with the new $?: simple scripts only use it right after.
-    }
-    if (sep === '&&')
-      skipping =
-        skipping === null ? (last === 0 ? null : '&&') : skipping === '&&' ? '&&' : last === 0 ? null : '&&';
-    else if (sep === '||')
-      skipping =
-        skipping === null ? (last === 0 ? '||' : null) : skipping === '||' ? '||' : last !== 0 ? null : '||';
-    else skipping = null;
+  const c = proc.container;
+  const start = proc.engine.nowMs();
+  const state: ScriptRun = {
+    script,
+    arg0,
+    args,
+    env,
+    cwd: proc.cwd,
+    user: proc.user,
+    startMs: start,
+    doneUntil: start - 1,
+    signals: [],
+  };
+  const emit = (o: TimedOutput) => (o.stream === 'stdout' ? proc.out(o.text, o.ms) : proc.err(o.text, o.ms));
+  const horizon = start + HUMAN_PAUSE_MS;
+  const r = drive(proc, run, { ...state, horizon }, { state, emit });
+  if (r.became) {
+    delete c.script;
+    return { daemon: r.became };
   }
-  return exited(last);
+  if (r.end.kind === 'exit') return exited(r.end.code);
+  if (r.end.kind === 'killed') return exited(137);
+  c.script = state;
+  settle(state, r.end, horizon);
+  return { daemon: { listeners: [], termCode: null } };
 }
 
-type PipelineResult = ProcResult | { exit: number };
+/** Records how far a run went. */
+function settle(state: ScriptRun, end: ShellEnd, horizon: number): void {
+  state.doneUntil = Math.max(state.doneUntil, end.kind === 'horizon' ? horizon : end.at);
+  if (end.kind === 'budget') state.idle = 'busy';
+  else if (end.kind === 'horizon' && end.blocked) state.idle = 'blocked';
+}
 
-function runPipeline(
+interface DriveSpec {
+  script: string;
+  arg0: string;
+  args: string[];
+  env: string[];
+  startMs: number;
+  horizon: number;
+  signals?: Array<{ sig: string; at: number }>;
+}
+
+interface MainSpec {
+  state: ScriptRun;
+  emit(o: TimedOutput): void;
+}
+
+/**
+ * Runs the interpreter over the container. With `main`, what happened up to `state.doneUntil`
+ * is replayed silently against a scratch copy of the files, and what follows happens for real.
+ * `became`: the script's last command was exec'd in its place and keeps running (a server).
+ */
+function drive(
   proc: Proc,
-  cmds: SimpleCommand[],
   run: Runner,
-  setVars: (assigns: string[]) => void,
-): PipelineResult {
-  // The script's own stdin until a pipe or `<` replaces it; read only by a stage that reads it.
-  let input: string | undefined;
-  let result: ProcResult = exited(0);
-  for (let k = 0; k < cmds.length; k++) {
-    const cmd = cmds[k]!;
-    const lastStage = k === cmds.length - 1;
-    if (cmd.argv.length === 0) {
-      if (cmd.assigns.length) setVars(cmd.assigns);
-      continue;
+  spec: DriveSpec,
+  main: MainSpec | null,
+): { end: ShellEnd; became?: Daemon } {
+  const real = proc.container;
+  const doneUntil = main ? main.state.doneUntil : Number.NEGATIVE_INFINITY;
+  const clock = { ms: spec.startMs };
+  let scratch: ContainerRecord | null = null;
+  const container = (): ContainerRecord => {
+    if (clock.ms > doneUntil) return real;
+    scratch ??= {
+      ...real,
+      files: { ...(real.files ?? {}) },
+      listeners: [...(real.listeners ?? [])],
+      logs: [],
+    };
+    return scratch;
+  };
+  const fs: ShellFs = {
+    read: (path) => (path === '/dev/null' ? '' : readFile(proc.engine, container(), path)),
+    write: (path, text, append) => {
+      const c = container();
+      const parent = path.replace(/\/[^/]*$/, '') || '/';
+      if (!isDir(c, parent)) return false;
+      writeFile(c, path, text, append);
+      return true;
+    },
+    isDir: (path) => isDir(container(), path),
+    list: (path) => (isDir(container(), path) ? listDir(container(), path) : null),
+  };
+  let became: Daemon | undefined;
+  const opts: ShellOptions = {
+    fs,
+    env: spec.env,
+    cwd: proc.cwd,
+    arg0: spec.arg0,
+    args: spec.args,
+    stdin: () => proc.stdin,
+    out: (text, ms) => {
+      if (!main) proc.out(text);
+      else if (ms > doneUntil) main.emit({ stream: 'stdout', text, ms });
+    },
+    err: (text, ms) => {
+      if (!main) proc.err(text);
+      else if (ms > doneUntil) main.emit({ stream: 'stderr', text, ms });
+    },
+    pid: main ? 1 : 7,
+    startMs: spec.startMs,
+    horizonMs: spec.horizon,
+    stepBudget: (doneUntil >= spec.startMs ? REPLAY_STEPS : 0) + LIVE_STEPS,
+    signals: spec.signals ?? [],
+    clock,
+  };
+  const exec = (req: ExecRequest): ExecOutcome => {
+    const c = container();
+    const sleep = sleepMs(req.argv);
+    if (sleep !== null) return { code: 0, ms: sleep };
+    if (req.argv[0] === 'date') {
+      // The script's own clock, which may be ahead of the engine's.
+      const r = dateCommand(clock.ms, req.argv.slice(1));
+      req.out(r.out);
+      req.err(r.err);
+      return { code: r.code };
     }
-    if (cmd.argv[0] === 'exit') {
-      const code = cmd.argv[1] === undefined ? 0 : Number(cmd.argv[1]) & 255;
-      if (cmds.length === 1) return { exit: Number.isNaN(code) ? 2 : code };
-      result = exited(code);
-      continue;
-    }
-    if (cmd.argv[0] === 'export') {
-      setVars(cmd.argv.slice(1).filter((a) => a.includes('=')));
-      result = exited(0);
-      continue;
-    }
-    if (cmd.argv[0] === 'cd') {
-      result = exited(0);
-      continue;
-    }
-    // `< file` feeds the command from a file (busybox says so when it cannot open it).
-    const from = cmd.redirects.filter((r) => r.op === '<').pop();
-    if (from) {
-      const text = readFile(proc.engine, proc.container, normalizePath(proc.cwd, from.target));
-      if (text === null) {
-        proc.err(`sh: can't open ${from.target}: no such file\n`);
-        result = exited(1);
-        input = '';
-        continue;
-      }
-      input = text;
-    }
-    let out = '';
-    let err = '';
-    const chunks: string[] = [];
-    const stage: Proc = derive(proc, {
-      argv: cmd.argv,
-      env: ashOrder([
-        ...proc.env.filter((e) => !cmd.assigns.some((a) => a.split('=')[0] === e.split('=')[0])),
-        ...cmd.assigns,
-      ]),
-      ...(input !== undefined ? { stdin: input } : {}),
-      main: proc.main && lastStage && cmds.length === 1,
-      out: (t) => {
-        out += t;
-        chunks.push(t);
-      },
-      err: (t) => {
-        err += t;
-        chunks.push(t);
+    const stage = derive(proc, {
+      container: c,
+      argv: req.argv,
+      env: ashOrder(req.env),
+      cwd: req.cwd,
+      main: main !== null && req.last,
+      out: req.out,
+      err: req.err,
+      // Read only if the program reads it: what it leaves is the next command's.
+      get stdin() {
+        return req.readStdin();
       },
     });
-    result = run(stage);
-    // Redirections, in order: `> file`, `>> file`, `2>&1`, `>&2`, `2> file`.
-    let stdoutTo: 'out' | 'err' | { file: string; append: boolean } = 'out';
-    let stderrTo: 'out' | 'err' | { file: string; append: boolean } | 'null' = 'err';
-    for (const r of cmd.redirects) {
-      const path = normalizePath(proc.cwd, r.target);
-      if (r.op === '>' || r.op === '1>')
-        stdoutTo = r.target === '/dev/null' ? { file: '', append: false } : { file: path, append: false };
-      else if (r.op === '>>') stdoutTo = { file: path, append: true };
-      else if (r.op === '2>') stderrTo = r.target === '/dev/null' ? 'null' : { file: path, append: false };
-      else if ((r.op === '>&' || r.op === '1>&') && r.target === '2') stdoutTo = 'err';
-      else if (r.op === '2>&' && r.target === '1') stderrTo = stdoutTo === 'out' ? 'out' : 'out';
+    const r = run(stage);
+    if (!('daemon' in r)) return { code: r.code };
+    if (main && req.last) {
+      // ash exec'd it: the container's main process is that program now.
+      became = r.daemon;
+      return { code: 0, ms: Number.POSITIVE_INFINITY };
     }
-    const emit = (text: string, dest: typeof stderrTo) => {
-      if (!text) return;
-      if (dest === 'null') return;
-      if (dest === 'out') {
-        if (lastStage) proc.out(text);
-        else nextInput += text;
-      } else if (dest === 'err') proc.err(text);
-      else if (dest.file) writeFile(proc.container, dest.file, text, dest.append);
-    };
-    let nextInput = '';
-    for (const r of cmd.redirects) {
-      if (
-        (r.op === '>' || r.op === '>>' || r.op === '1>') &&
-        typeof stdoutTo === 'object' &&
-        !stdoutTo.file
-      ) {
-        // > /dev/null
-      }
-    }
-    if (typeof stdoutTo === 'object' && stdoutTo.file)
-      writeFile(proc.container, stdoutTo.file, '', stdoutTo.append);
-    // `2>&1` into the same stream keeps the order the program wrote in.
-    if (stdoutTo === 'out' && stderrTo === 'out') emit(chunks.join(''), 'out');
-    else {
-      emit(out, stdoutTo);
-      emit(err, stderrTo);
-    }
-    input = nextInput;
-    if ('daemon' in result) return result;
+    c.listeners = [...(c.listeners ?? []), ...r.daemon.listeners];
+    if (r.daemon.exitAfterMs !== undefined) return { code: 0, ms: r.daemon.exitAfterMs };
+    return { code: 0, ms: Number.POSITIVE_INFINITY };
+  };
+  const end = runShellSync(spec.script, opts, exec);
+  return became ? { end, became } : { end };
+}
+
+/** `sleep N` (busybox: seconds with a fraction, or with a unit): how long, or null if not that. */
+function sleepMs(argv: string[]): number | null {
+  const name = argv[0]?.replace(/^\/(usr\/)?bin\//, '');
+  if (name !== 'sleep' || argv.length < 2) return null;
+  let total = 0;
+  for (const arg of argv.slice(1)) {
+    if (/^inf(inity)?$/i.test(arg)) return Number.POSITIVE_INFINITY;
+    const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(arg);
+    if (!m) return null;
+    const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+    total += Number(m[1]) * unit * 1000;
   }
-  return result;
+  return total;
+}
+
+/** The shell process of a container's running script, rebuilt for a replay. */
+function replayProc(
+  proc: Omit<Proc, 'argv' | 'env' | 'cwd' | 'user' | 'stdin' | 'main' | 'out' | 'err'>,
+  s: ScriptRun,
+): Proc {
+  return {
+    ...proc,
+    argv: ['sh'],
+    env: s.env,
+    cwd: s.cwd,
+    user: s.user,
+    stdin: '',
+    main: true,
+    out: () => {},
+    err: () => {},
+  };
+}
+
+export interface AdvanceResult {
+  output: TimedOutput[];
+  /** How it ended, if it did: its exit code (137: SIGKILL). */
+  exitCode?: number;
+  /** When it ended (engine ms). */
+  endedAt?: number;
+}
+
+/**
+ * Lets a container's running script go on to `horizon` (engine ms): what it writes, and its exit
+ * code if it ends by then. `force`: run even if it seemed idle (a signal came).
+ */
+export function advanceScript(
+  engine: Proc['engine'],
+  c: ContainerRecord,
+  horizon: number,
+  run: Runner,
+  force = false,
+): AdvanceResult {
+  const s = c.script;
+  if (!s || s.idle === 'busy' || (s.idle && !force) || (horizon <= s.doneUntil && !force)) {
+    // A busy loop is not simulated further: SIGKILL (`docker stop`'s, too) still ends it.
+    const kill = s?.signals.find((x) => x.sig === 'KILL' && x.at <= horizon);
+    if (s && kill) {
+      delete c.script;
+      return { output: [], exitCode: 137, endedAt: kill.at };
+    }
+    return { output: [] };
+  }
+  const output: TimedOutput[] = [];
+  const proc = replayProc({ engine, container: c }, s);
+  const r = drive(
+    proc,
+    run,
+    {
+      script: s.script,
+      arg0: s.arg0,
+      args: s.args,
+      env: s.env,
+      startMs: s.startMs,
+      horizon,
+      signals: s.signals,
+    },
+    { state: s, emit: (o) => output.push(o) },
+  );
+  if (r.became) {
+    c.listeners = [...(c.listeners ?? []), ...r.became.listeners];
+    if (r.became.termCode !== null) c.termExitCode = r.became.termCode;
+    delete c.script;
+    return { output };
+  }
+  if (r.end.kind === 'exit' || r.end.kind === 'killed') {
+    delete c.script;
+    return { output, exitCode: r.end.kind === 'exit' ? r.end.code : 137, endedAt: r.end.at };
+  }
+  delete s.idle;
+  settle(s, r.end, horizon);
+  return { output };
+}
+
+/**
+ * Sends `sig` to a container's main shell at `at` (engine ms; not before what already happened).
+ * With `killAfterMs`, a SIGKILL follows (`docker stop`). Returns the time the signal got.
+ */
+export function signalScript(c: ContainerRecord, sig: string, at: number, killAfterMs?: number): number {
+  const s = c.script;
+  if (!s) return at;
+  const when = Math.max(at, s.doneUntil + 1);
+  s.signals.push({ sig, at: when });
+  if (killAfterMs !== undefined) s.signals.push({ sig: 'KILL', at: when + killAfterMs });
+  if (s.idle === 'blocked') delete s.idle;
+  return when;
+}
+
+/** The script's file for `sh FILE`, read in the container. */
+export function scriptFile(proc: Proc, file: string): string | null {
+  return readFile(proc.engine, proc.container, normalizePath(proc.cwd, file));
 }
