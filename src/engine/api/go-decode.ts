@@ -17,7 +17,8 @@ export type GoType =
   | { kind: 'strslice' }
   | { kind: 'map'; elem: GoType }
   | { kind: 'ptr'; elem: GoType }
-  | { kind: 'struct'; name: string; fields: Record<string, GoType> };
+  /** `pkg`: the package `reflect.Type.String()` names it with (`types` for `types.AuthConfig`). */
+  | { kind: 'struct'; name: string; pkg?: string; fields: Record<string, GoType> };
 
 export const T = {
   string: { kind: 'string' } as GoType,
@@ -30,7 +31,12 @@ export const T = {
   strslice: { kind: 'strslice' } as GoType,
   map: (elem: GoType): GoType => ({ kind: 'map', elem }),
   ptr: (elem: GoType): GoType => ({ kind: 'ptr', elem }),
-  struct: (name: string, fields: Record<string, GoType>): GoType => ({ kind: 'struct', name, fields }),
+  struct: (name: string, fields: Record<string, GoType>, pkg?: string): GoType => ({
+    kind: 'struct',
+    name,
+    ...(pkg ? { pkg } : {}),
+    fields,
+  }),
 };
 
 /** The body ended before any value: the daemon's handlers turn this into their own message. */
@@ -262,7 +268,7 @@ function typeName(t: GoType): string {
     case 'ptr':
       return `*${typeName(t.elem)}`;
     case 'struct':
-      return t.name;
+      return t.pkg ? `${t.pkg}.${t.name}` : t.name;
   }
 }
 

@@ -278,7 +278,7 @@ export async function runLeaf(
     term.eprintln(err);
     return 1;
   }
-  const refused = apiVersionFailure(path, base.apiVersion);
+  const refused = apiVersionFailure(path, base.apiVersion, (flag) => parsed.values.has(flag));
   if (refused) {
     term.eprintln(refused.text);
     return refused.exit;

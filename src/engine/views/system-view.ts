@@ -65,7 +65,7 @@ export function cliVersionView(apiVersion: string = SYSTEM.apiVersion): GoValue 
         f('Platform', goStruct('struct { Name string }', [f('Name', '')]), { omitempty: true }),
         f('Version', SYSTEM.version),
         f('APIVersion', apiVersion, { json: 'ApiVersion' }),
-        f('DefaultAPIVersion', SYSTEM.apiVersion, { omitempty: true }),
+        f('DefaultAPIVersion', apiVersion, { omitempty: true }),
         f('GitCommit', SYSTEM.clientGitCommit),
         f('GoVersion', SYSTEM.goVersion),
         f('Os', SYSTEM.os),

@@ -58,6 +58,11 @@ describe('container update', () => {
     expect(typed.json).toEqual({
       message: 'json: cannot unmarshal string into Go struct field UpdateConfig.Memory of type int64',
     });
+    const policyType = await call(engine, 'POST', '/v1.41/containers/u1/update', '{"RestartPolicy":5}');
+    expect(policyType.json).toEqual({
+      message:
+        'json: cannot unmarshal number into Go struct field UpdateConfig.RestartPolicy of type container.RestartPolicy',
+    });
     for (const ex of [missing, bogus, memory]) {
       expect(schemaErrors('POST', '/containers/u1/update', ex.status, ex.json)).toEqual([]);
     }
@@ -164,3 +169,22 @@ async function handleLoad(engine: ReturnType<typeof freshEngine>, tar: Buffer): 
   await res.stream?.run((c) => chunks.push(c), new AbortController().signal);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+describe('decode and reference errors worded as the daemon words them', () => {
+  it('a body of the wrong kind names the Go type with its package; a bad tag alone is a bad tag', async () => {
+    const engine = freshEngine();
+    const auth = await call(engine, 'POST', '/v1.41/auth', '[]');
+    expect([auth.status, auth.json]).toEqual([
+      500,
+      { message: 'json: cannot unmarshal array into Go value of type types.AuthConfig' },
+    ]);
+    const field = await call(engine, 'POST', '/v1.41/auth', '{"username":5}');
+    expect(field.json).toEqual({
+      message: 'json: cannot unmarshal number into Go struct field AuthConfig.username of type string',
+    });
+    const tag = await call(engine, 'POST', '/v1.41/images/create?fromImage=alpine&tag=Bad!Tag');
+    expect([tag.status, tag.json]).toEqual([400, { message: 'invalid tag format' }]);
+    const repo = await call(engine, 'POST', '/v1.41/images/create?fromImage=Alpine&tag=Bad!Tag');
+    expect(repo.json).toEqual({ message: 'invalid reference format: repository name must be lowercase' });
+  });
+});

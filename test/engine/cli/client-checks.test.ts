@@ -76,5 +76,15 @@ describe('client-side checks', () => {
       "docker: Error response from daemon: client version 1.99 is too new. Maximum supported API version is 1.41.\nSee 'docker run --help'.\n",
     ]);
     expect((await v('', ['ps', '-q'])).exitCode).toBe(0);
+    const flags = await v('1.24', ['run', '--init', '--cpus', '1', '--rm', 'alpine', 'true']);
+    expect([flags.exitCode, flags.stderr]).toEqual([
+      1,
+      '"--cpus" requires API version 1.25, but the Docker daemon API version is 1.24\n"--init" requires API version 1.25, but the Docker daemon API version is 1.24\n',
+    ]);
+    expect((await v('1.24', ['network', 'ls', '-q'])).exitCode).toBe(0);
+    expect(
+      (await v('1.40', ['version', '--format', '{{.Client.APIVersion}} {{.Client.DefaultAPIVersion}}']))
+        .stdout,
+    ).toBe('1.40 1.40\n');
   });
 });

@@ -31,7 +31,7 @@ const UPDATE_CONFIG = T.struct('UpdateConfig', {
   CpuPercent: T.int64,
   IOMaximumIOps: T.int64,
   IOMaximumBandwidth: T.int64,
-  RestartPolicy: T.struct('RestartPolicy', { Name: T.string, MaximumRetryCount: T.int }),
+  RestartPolicy: T.struct('RestartPolicy', { Name: T.string, MaximumRetryCount: T.int }, 'container'),
 });
 
 export const containerUpdateRoutes: Route[] = [

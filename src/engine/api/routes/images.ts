@@ -24,7 +24,11 @@ import { authFromHeader } from '../registry-auth-header.ts';
 import { emptyResponse, goJsonResponse, jsonResponse, streamResponse } from '../respond.ts';
 import { boolValue, del, get, post, type Route } from '../route.ts';
 
-const AUTH_CONFIG = T.struct('AuthConfig', Object.fromEntries(AUTH_CONFIG_FIELDS.map((k) => [k, T.string])));
+const AUTH_CONFIG = T.struct(
+  'AuthConfig',
+  Object.fromEntries(AUTH_CONFIG_FIELDS.map((k) => [k, T.string])),
+  'types',
+);
 
 /** A JSON progress stream with the lines already known (the simulator answers at once). */
 function progressStream(messages: ReturnType<typeof pullMessages>) {
@@ -75,6 +79,10 @@ export const imageRoutes: Route[] = [
     try {
       ref = parseReference(from);
       if (tag !== '') {
+        // `reference.WithTag` checks the tag alone (unless it is a digest).
+        if (!/^[a-z0-9]+:[a-f0-9]{32,}$/.test(tag) && !/^[\w][\w.-]{0,127}$/.test(tag)) {
+          throw new ApiError(400, 'invalid tag format');
+        }
         ref = /^[a-z0-9]+:[a-f0-9]{32,}$/.test(tag)
           ? { ...ref, tag: '', digest: tag }
           : { ...parseReference(`${ref.repo}:${tag}`), digest: '' };
