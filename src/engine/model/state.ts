@@ -38,8 +38,9 @@ export interface DaemonRecord {
   /** Host ports taken by published container ports, `ip:port/proto` -> container ID. */
   nextEphemeralPort: number;
   /**
-   * Whether the host kernel can create 802.1q VLAN links (`-o parent=eth0.50`). Real hosts can;
-   * the machines the course's transcripts were recorded on could not. Default true.
+   * Whether the host kernel can create 802.1q VLAN links (`-o parent=eth0.50`) and the dummy links
+   * a macvlan/ipvlan network without a parent gets. Real hosts can; the machines the course's
+   * transcripts were recorded on could not. Default true.
    */
   vlanLinks?: boolean;
   /**

@@ -465,7 +465,10 @@ export function startContainer(
       );
     }
     if (ep.ipamIpv4 && !inSubnets(nw, ep.ipamIpv4)) {
-      throw badRequest(`Invalid address ${ep.ipamIpv4}: It does not belong to any of this network's subnets`);
+      // IPAM's out-of-range error is not a typed one: the API answers 500 (287).
+      throw serverError(
+        `Invalid address ${ep.ipamIpv4}: It does not belong to any of this network's subnets`,
+      );
     }
   }
   // Interface names: the network mode's network is eth0, the others follow in attach order.

@@ -4,7 +4,7 @@
  */
 
 import type { Engine } from '../engine.ts';
-import { badRequest, forbidden } from '../errors.ts';
+import { badRequest, forbidden, serverError } from '../errors.ts';
 import {
   broadcastOf,
   contains,
@@ -104,7 +104,8 @@ function allocateAddresses(engine: Engine, endpoint: EndpointRecord, nw: Network
       const ip = parseIp(endpoint.ipamIpv4);
       if (!ip || ip.v6) throw badRequest(`invalid IPv4 address: ${endpoint.ipamIpv4}`);
       if (!contains(subnet, ip.addr, false)) {
-        throw badRequest(
+        // IPAM's out-of-range error is not a typed one: the API answers 500.
+        throw serverError(
           `Invalid address ${endpoint.ipamIpv4}: It does not belong to any of this network's subnets`,
         );
       }

@@ -84,7 +84,8 @@ export function networkConnect(
   }
   // libnetwork checks the endpoint name before it asks IPAM for the address.
   if (running && req.ipv4 && nw.userSubnet && !inAnySubnet(nw.ipam, req.ipv4)) {
-    throw badRequest(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
+    // IPAM's out-of-range error is not a typed one: the API answers 500 (294).
+    throw serverError(`Invalid address ${req.ipv4}: It does not belong to any of this network's subnets`);
   }
   const endpoint = attachEndpoint(engine, container, nw, req);
   if (container.status === 'running' || container.status === 'paused') {

@@ -247,7 +247,11 @@ function validateParent(engine: Engine, options: Record<string, string>, driver:
   }
   const parent = options.parent ?? '';
   if (parent === 'lo') throw serverError(`loopback interface is not a valid ${driver} parent link`);
-  if (!parent) return;
+  if (!parent) {
+    // No parent: the driver makes a dummy link, which the recording machines' kernel could not (281).
+    if (engine.state.daemon.vlanLinks === false) throw serverError('operation not supported');
+    return;
+  }
   const prefix = macvlan ? 'dm-' : 'di-';
   const sharing = engine.state.networks.find((n) => n.driver === driver && n.options.parent === parent);
   if (sharing) {
