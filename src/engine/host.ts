@@ -22,7 +22,7 @@ export {
 registerHostProgram(
   'docker',
   async (engine, argv, term, io) =>
-    (await runDocker(engine, argv.slice(1), term, dockerReadsStdin(argv) ? io.stdin : '')).exitCode,
+    (await runDocker(engine, argv.slice(1), term, dockerReadsStdin(argv) ? io.stdin : '', io.env)).exitCode,
 );
 
 /**
