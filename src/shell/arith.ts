@@ -111,7 +111,7 @@ function parseNumber(s: string): bigint {
 function varValue(vars: ArithVars, name: string, depth: number): bigint {
   const v = (vars.get(name) ?? '').trim();
   if (v === '') return 0n;
-  if (/^-?[0-9]+$/.test(v)) return wrap(BigInt(v));
+  if (/^-?[0-9]+$/.test(v)) return v.startsWith('-') ? wrap(-parseNumber(v.slice(1))) : parseNumber(v);
   if (depth > 50) throw syntax();
   return evaluate(v, vars, depth + 1);
 }
@@ -120,8 +120,16 @@ export function evalArith(text: string, vars: ArithVars): bigint {
   return evaluate(text, vars, 0);
 }
 
+/** Token lists by expression text: a loop evaluates the same few expressions again and again. */
+const TOKENS = new Map<string, Tok[]>();
+
 function evaluate(text: string, vars: ArithVars, depth: number): bigint {
-  const toks = tokenize(text);
+  let toks = TOKENS.get(text);
+  if (!toks) {
+    toks = tokenize(text);
+    if (TOKENS.size > 1000) TOKENS.clear();
+    TOKENS.set(text, toks);
+  }
   if (!toks.length) return 0n;
   let pos = 0;
   const peekOp = () => {

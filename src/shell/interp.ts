@@ -34,6 +34,8 @@ export interface ExecRequest {
 
 export interface ExecOutcome {
   code: number;
+  /** It read nothing and changed nothing but its output (`sleep`, `date`): a loop of such can be skipped ahead. */
+  pure?: boolean;
   /** How long it ran (`sleep 1`): the shell's clock moves on. Infinity: it never ends. */
   ms?: number;
 }
@@ -75,6 +77,11 @@ export interface ShellOptions {
   signals?: Array<{ sig: string; at: number }>;
   /** The shell's clock (ms), which the driver may read while it runs a program; made if absent. */
   clock?: { ms: number };
+  /**
+   * Up to this time the run replays what already happened (its output is dropped by the driver):
+   * a `while` loop that repeats itself exactly is skipped ahead there, and output is not counted.
+   */
+  replayUntil?: number;
 }
 
 /** How a run ended. */
@@ -197,6 +204,11 @@ interface Shared {
   nextPid: number;
   /** Output the run may still write (bytes); past it, the run stops as out of steps (a runaway loop). */
   outputLeft: number;
+  /** Counts what a loop round did besides computing: file reads, stdin reads, programs. */
+  impure: number;
+  /** Counts changes to variables, parameters and traps. */
+  writes: number;
+  replayUntil: number;
 }
 
 interface Job {
@@ -210,6 +222,8 @@ const BUILTINS = new Set([
   ':',
   '.',
   '[',
+  '[[',
+  'getopts',
   'break',
   'cd',
   'command',
@@ -301,6 +315,29 @@ export function* runShell(script: string, opts: ShellOptions): ShellGen<ShellEnd
     pending: [],
     nextPid: (opts.pid ?? 1) + 6,
     outputLeft: 1 << 20,
+    impure: 0,
+    writes: 0,
+    replayUntil: opts.replayUntil ?? Number.NEGATIVE_INFINITY,
+  };
+  // Reads make a loop round depend on the world: it cannot be skipped ahead.
+  const fs = opts.fs;
+  shared.opts = {
+    ...opts,
+    fs: {
+      read(p) {
+        shared.impure++;
+        return fs.read(p);
+      },
+      write: (p, t, a) => fs.write(p, t, a),
+      isDir(p) {
+        shared.impure++;
+        return fs.isDir(p);
+      },
+      list(p) {
+        shared.impure++;
+        return fs.list(p);
+      },
+    },
   };
   const sh = new Shell(shared, null);
   sh.isMain = true;
@@ -314,7 +351,7 @@ export function* runShell(script: string, opts: ShellOptions): ShellGen<ShellEnd
   sh.pid = opts.pid ?? 1;
   const emit = (t: string, to: 'out' | 'err') => {
     if (shared.outputLeft <= 0) return;
-    shared.outputLeft -= t.length;
+    if (shared.clock.ms > shared.replayUntil) shared.outputLeft -= t.length;
     opts[to](t, shared.clock.ms);
   };
   sh.fds = [procStdin, (t) => emit(t, 'out'), (t) => emit(t, 'err')];
@@ -607,9 +644,13 @@ class Shell {
       case 'while':
       case 'until': {
         const { cond, t } = node;
-        return yield* this.loop(node.body, function* (sh) {
-          return ((yield* sh.condition(cond)) === 0) === (t === 'while');
-        });
+        return yield* this.loop(
+          node.body,
+          function* (sh) {
+            return ((yield* sh.condition(cond)) === 0) === (t === 'while');
+          },
+          true,
+        );
       }
       case 'for': {
         this.atEnd = false;
@@ -641,13 +682,19 @@ class Shell {
   }
 
   /** Runs `body` while `more` says so, with `break` and `continue`; the status of the last round. */
-  private *loop(body: Node, more: (sh: Shell) => boolean | ShellGen<boolean>): ShellGen<number> {
+  private *loop(
+    body: Node,
+    more: (sh: Shell) => boolean | ShellGen<boolean>,
+    periodic = false,
+  ): ShellGen<number> {
     const atEnd = this.atEnd;
     this.atEnd = false;
     let code = 0;
     this.loopDepth++;
+    let last: LoopMark | null = null;
     try {
       for (;;) {
+        if (periodic) last = this.skipAhead(last);
         this.step();
         const next = more(this);
         if (!(typeof next === 'boolean' ? next : yield* next)) break;
@@ -660,6 +707,36 @@ class Shell {
       this.atEnd = atEnd;
     }
     return code;
+  }
+
+  /**
+   * While replaying, a `while` loop whose round left the shell as it found it, read nothing and
+   * ran nothing but `sleep`-like programs repeats itself: its clock jumps over the rounds up to
+   * the end of the replay (or the next signal), as running them would only give dropped output.
+   */
+  private skipAhead(last: LoopMark | null): LoopMark | null {
+    const s = this.shared;
+    if (s.clock.ms >= s.replayUntil) return null;
+    const state = this.signature();
+    if (
+      last &&
+      last.state === state &&
+      last.impure === s.impure &&
+      last.writes === s.writes &&
+      s.clock.ms > last.ms
+    ) {
+      const period = s.clock.ms - last.ms;
+      let limit = Math.min(s.replayUntil, s.horizon);
+      for (const sig of s.signals) if (!sig.done && sig.at >= s.clock.ms) limit = Math.min(limit, sig.at);
+      const rounds = Math.floor((limit - s.clock.ms) / period) - 1;
+      if (rounds > 0) s.clock.ms += rounds * period;
+    }
+    return { state, ms: s.clock.ms, impure: s.impure, writes: s.writes };
+  }
+
+  /** What a loop round can change in the shell besides variables (counted as `writes`), as text. */
+  private signature(): string {
+    return `${this.status} ${this.jobs.length} ${this.seed} ${this.shared.pending.length} ${this.fds.length} ${this.lastBg}`;
   }
 
   private *condition(node: Node): ShellGen<number> {
@@ -928,6 +1005,7 @@ class Shell {
     const stdin = this.fds[0];
     let text: string | undefined;
     const readStdin = () => {
+      this.shared.impure++;
       text ??= stdin instanceof Input ? stdin.rest() : '';
       return text;
     };
@@ -940,6 +1018,7 @@ class Shell {
       err: this.sinkOf(2),
       last: last && this.isMain && !this.hasTraps(),
     };
+    if (!outcome.pure) this.shared.impure++;
     if (outcome.ms) this.advance(outcome.ms);
     return outcome.code;
   }
@@ -949,8 +1028,17 @@ class Shell {
     return false;
   }
 
+  private envCache: { writes: number; env: string[] } | null = null;
+
   /** The environment of a program: exported variables, then the command's assignments. */
   private environment(assigns: Array<[string, string]>): string[] {
+    if (!assigns.length && this.envCache?.writes === this.shared.writes) return this.envCache.env;
+    const env = this.exportedEnv(assigns);
+    if (!assigns.length) this.envCache = { writes: this.shared.writes, env };
+    return env;
+  }
+
+  private exportedEnv(assigns: Array<[string, string]>): string[] {
     const out: string[] = [];
     const names = new Set(assigns.map(([k]) => k));
     for (const [k, v] of this.vars) {
@@ -1027,6 +1115,7 @@ class Shell {
 
   /** Sets a variable; false (with ash's message) when it is read-only. */
   assign(name: string, value: string): boolean {
+    this.shared.writes++;
     const v = this.vars.get(name);
     if (v?.readonly) {
       this.complain(`${name}: is read only`);
@@ -1074,6 +1163,14 @@ class Shell {
 
   private *expandToSegs(word: Word, split: boolean, assignment = false): ShellGen<Seg[][]> {
     const acc = new FieldAcc(split ? this.ifs() : null);
+    // `"$@"` with no parameters is no field at all, even inside its quotes.
+    if (
+      split &&
+      !this.positional.length &&
+      word.some((p) => p.k === 'param' && p.name === '@' && p.quoted && !p.op) &&
+      word.every((p) => (p.k === 'lit' && p.quoted && p.text === '') || (p.k === 'param' && p.name === '@'))
+    )
+      return [];
     for (let k = 0; k < word.length; k++) {
       const part = word[k]!;
       if (part.k === 'lit') {
@@ -1282,6 +1379,8 @@ class Shell {
 
   private *builtin(argv: string[]): ShellGen<number> {
     const name = argv[0]!;
+    // Builtins that change the shell (not echo, test, printf...) make a loop round not repeat.
+    if (!['echo', 'printf', 'test', '[', ':', 'true', 'false', 'pwd'].includes(name)) this.shared.writes++;
     const args = argv.slice(1);
     switch (name) {
       case ':':
@@ -1295,7 +1394,10 @@ class Shell {
         return this.printf(args);
       case 'test':
       case '[':
+      case '[[':
         return this.test(name, args);
+      case 'getopts':
+        return this.getopts(args);
       case 'pwd':
         this.write(1, `${this.cwd}\n`);
         return 0;
@@ -1514,12 +1616,14 @@ class Shell {
 
   private test(name: string, argsIn: string[]): number {
     let args = argsIn;
-    if (name === '[') {
-      if (args[args.length - 1] !== ']') {
-        this.complain('missing ]');
+    if (name === '[' || name === '[[') {
+      const close = name === '[' ? ']' : ']]';
+      if (args[args.length - 1] !== close) {
+        this.complain(`missing ${close}`);
         return 2;
       }
       args = args.slice(0, -1);
+      if (name === '[[') args = args.map((a) => (a === '&&' ? '-a' : a === '||' ? '-o' : a));
     }
     const fs = this.shared.opts.fs;
     let pos = 0;
@@ -1673,6 +1777,78 @@ class Shell {
     }
   }
 
+  /** `getopts OPTSTRING NAME [ARGS...]`, with OPTIND and OPTARG, as busybox words its errors. */
+  private getopts(args: string[]): number {
+    const [spec, name, ...given] = args;
+    if (spec === undefined || name === undefined) {
+      this.builtinError('getopts', 'usage: getopts optstring var [arg]');
+      return 2;
+    }
+    const argv = given.length ? given : this.positional;
+    const silent = spec.startsWith(':');
+    let ind = Number(this.getVar('OPTIND') ?? '1') || 1;
+    if (this.optState?.ind !== ind) this.optState = { ind, pos: 1 };
+    const arg = argv[ind - 1];
+    const done = () => {
+      this.setVar(name, '?');
+      this.vars.delete('OPTARG');
+      return 1;
+    };
+    if (arg === undefined || !arg.startsWith('-') || arg === '-') return done();
+    if (arg === '--') {
+      this.setVar('OPTIND', String(ind + 1));
+      return done();
+    }
+    const ch = arg[this.optState.pos]!;
+    let next = this.optState.pos + 1;
+    const at = spec.indexOf(ch);
+    const advance = () => {
+      if (next >= arg.length) {
+        ind++;
+        next = 1;
+      }
+      this.optState = { ind, pos: next };
+      this.setVar('OPTIND', String(ind));
+    };
+    if (at < 0 || ch === ':') {
+      if (silent) this.setVar('OPTARG', ch);
+      else {
+        this.write(2, `Illegal option -${ch}\n`);
+        this.vars.delete('OPTARG');
+      }
+      this.setVar(name, '?');
+      advance();
+      return 0;
+    }
+    if (spec[at + 1] === ':') {
+      let value: string | undefined;
+      if (next < arg.length) value = arg.slice(next);
+      else {
+        value = argv[ind];
+        if (value !== undefined) ind++;
+      }
+      next = arg.length;
+      if (value === undefined) {
+        if (silent) {
+          this.setVar(name, ':');
+          this.setVar('OPTARG', ch);
+        } else {
+          this.write(2, `No arg for -${ch} option\n`);
+          this.setVar(name, '?');
+          this.vars.delete('OPTARG');
+        }
+        advance();
+        return 0;
+      }
+      this.setVar('OPTARG', value);
+    } else this.vars.delete('OPTARG');
+    this.setVar(name, ch);
+    advance();
+    return 0;
+  }
+
+  private optState: { ind: number; pos: number } | undefined;
+
   private cd(args: string[]): number {
     const fs = this.shared.opts.fs;
     let target = args.find((a) => a !== '-P' && a !== '-L');
@@ -1825,6 +2001,7 @@ class Shell {
     }
     if (!names.length) names.push('REPLY');
     const input = this.fds[0];
+    this.shared.impure++;
     if (!(input instanceof Input)) return 1;
     let got = input.line();
     if (!got) {
@@ -1963,6 +2140,14 @@ class Shell {
 }
 
 class TestError {}
+
+/** Where a loop round started: the shell's state, the clock and the counters of what it did. */
+interface LoopMark {
+  state: string;
+  ms: number;
+  impure: number;
+  writes: number;
+}
 
 /** Accumulates expanded text into fields, splitting unquoted expansions on IFS. */
 class FieldAcc {

@@ -260,6 +260,20 @@ class Parser {
       }
       case null:
       case 'in':
+        if (t.k === 'word' && plainText(t.parts) === 'function') {
+          // `function NAME [()] BODY` (busybox's bash compatibility).
+          this.next();
+          const nameTok = this.next();
+          const name = nameTok.k === 'word' ? plainText(nameTok.parts) : null;
+          if (name === null || !NAME.test(name)) throw this.unexpected(nameTok);
+          if (this.isOp(this.peek(), '(')) {
+            this.next();
+            const close = this.next();
+            if (!this.isOp(close, ')')) throw this.unexpected(close, ')');
+          }
+          this.skipNewlines();
+          return { t: 'func', name, body: this.command() };
+        }
         if (this.isOp(t, '(')) {
           this.next();
           const body = this.list();
@@ -440,6 +454,13 @@ class Parser {
           assigns.push({ name: m[1]!, value });
           continue;
         }
+        // `[[ ... ]]` (busybox's bash compatibility): test's arguments, `&&`, `||`, `<`, `>`,
+        // `(` and `)` among them, up to `]]`.
+        if (plainText(t.parts) === '[[') {
+          words.push(t.parts);
+          this.doubleBracket(words);
+          continue;
+        }
         // `name() body`: a function definition.
         const name = plainText(t.parts);
         if (!assigns.length && !redirs.length && name !== null && this.isOp(this.peek(), '(')) {
@@ -455,6 +476,30 @@ class Parser {
     }
     if (!assigns.length && !words.length && !redirs.length) throw this.unexpected(this.peek());
     return { t: 'simple', assigns, words, redirs, line };
+  }
+
+  /** The words of `[[ ... ]]` after `[[`, operators as words, through `]]`. */
+  private doubleBracket(words: Word[]): void {
+    for (;;) {
+      const t = this.peek();
+      if (t.k === 'word') {
+        this.next();
+        words.push(t.parts);
+        if (plainText(t.parts) === ']]') return;
+        continue;
+      }
+      if (t.k === 'op' && ['&&', '||', '(', ')', '<', '>'].includes(t.op)) {
+        this.next();
+        words.push([{ k: 'lit', text: t.op, quoted: true }]);
+        continue;
+      }
+      if (t.k === 'io') {
+        this.next();
+        words.push([{ k: 'lit', text: String(t.fd), quoted: false }]);
+        continue;
+      }
+      return;
+    }
   }
 
   // ---- lexer ----
@@ -590,6 +635,26 @@ class Parser {
   private readDollar(quoted: boolean): WordPart {
     const s = this.src;
     const n = s[this.i + 1];
+    if (n === "'" && !quoted) {
+      // `$'...'`: C escapes (busybox's bash compatibility).
+      let i = this.i + 2;
+      let text = '';
+      for (;;) {
+        if (i >= s.length) throw new ShellSyntaxError('unterminated quoted string');
+        const c = s[i]!;
+        if (c === "'") break;
+        if (c === '\\' && i + 1 < s.length) {
+          const m = /^\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/s.exec(s.slice(i))!;
+          text += cEscape(m[1]!);
+          i += m[0].length;
+          continue;
+        }
+        text += c;
+        i++;
+      }
+      this.i = i + 1;
+      return { k: 'lit', text, quoted: true };
+    }
     if (n === '(' && s[this.i + 2] === '(') {
       const end = arithEnd(s, this.i + 3);
       if (end >= 0) {
@@ -599,6 +664,7 @@ class Parser {
         new Parser(inner).readDouble(expr, null);
         return { k: 'arith', expr, quoted };
       }
+      throw new ShellSyntaxError("missing '))'");
     }
     if (n === '(') {
       this.i += 2;
@@ -794,6 +860,24 @@ class Parser {
   }
 }
 
+/** What `\X` stands for in `$'...'`. */
+function cEscape(e: string): string {
+  const map: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+    e: '\x1b',
+  };
+  if (map[e] !== undefined) return map[e]!;
+  if (e[0] === 'x' && e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+  if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8) & 255);
+  return e;
+}
+
 function pushLit(parts: WordPart[], text: string, quoted: boolean): void {
   const last = parts[parts.length - 1];
   if (last?.k === 'lit' && last.quoted === quoted) last.text += text;
@@ -811,16 +895,19 @@ function unquoteRaw(raw: string): string {
   return raw.replace(/\\(.)|'([^']*)'|"([^"]*)"/g, (_, a, b, c) => a ?? b ?? c ?? '');
 }
 
-/** The index of the `))` closing a `$((` whose text starts at `from`, or -1. */
+/**
+ * The index of the `))` closing a `$((` whose text starts at `from`; -1 when its parentheses close
+ * otherwise (`$( (cmd) )`), -2 when they never close.
+ */
 function arithEnd(s: string, from: number): number {
   let depth = 0;
   for (let i = from; i < s.length; i++) {
     const c = s[i];
     if (c === '(') depth++;
     else if (c === ')') {
-      if (depth === 0) return s[i + 1] === ')' ? i : -1;
+      if (depth === 0) return s[i + 1] === ')' ? i : i + 1 >= s.length ? -2 : -1;
       depth--;
     }
   }
-  return -1;
+  return -2;
 }

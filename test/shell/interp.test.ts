@@ -146,6 +146,22 @@ describe('the ash language', () => {
     expect(sh('x=$(exit 3); echo $?').out).toBe('3\n');
   });
 
+  it("busybox's bash compatibility: [[ ]], function, $'...', getopts", () => {
+    expect(sh('[[ 1 -lt 2 && 2 -lt 3 ]] && echo and; [[ -n "" ]] || echo empty; [[ x').out).toBe(
+      'and\nempty\nsh: missing ]]\n',
+    );
+    expect(sh('function g() { echo g2; }; function h { echo $1; }; g; h arg').out).toBe('g2\narg\n');
+    expect(sh("echo $'x\\ny' $'\\x41\\101'").out).toBe('x\ny AA\n');
+    expect(sh('while getopts :ab: o -a -x -b; do echo "$o [$OPTARG]"; done; echo $OPTIND').out).toBe(
+      'a []\n? [x]\n: [b]\n4\n',
+    );
+    expect(
+      sh('set -- -ab -- rest; while getopts ab o; do echo $o; done; shift $((OPTIND-1)); echo "$@"').out,
+    ).toBe('a\nb\nrest\n');
+    expect(sh('echo $((1+)').out).toBe("sh: syntax error: missing '))'\n");
+    expect(sh('n=010; echo $((n+1)) "${@}" "$@"x').out).toBe('9 x\n');
+  });
+
   it('redirections, here-documents and read', () => {
     const r = sh('echo hi > /tmp/f; echo x >> /tmp/f; cat < /tmp/f; cat /nope.txt < /nope; echo $?');
     expect(r.out).toBe("hi\nx\nsh: can't open /nope: no such file\n1\n");

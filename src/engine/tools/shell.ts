@@ -59,8 +59,13 @@ declare module '../model/state.ts' {
 
 /** Steps (commands, loop rounds) one run may take past what already happened. */
 const LIVE_STEPS = 20_000;
-/** Steps a replay may take to reach where the script was (a loop an hour long). */
-const REPLAY_STEPS = 2_000_000;
+/**
+ * A look goes on with a running script only once this much time has passed since the last one
+ * (a replay costs; callers that poll, like a wait, look every few milliseconds).
+ */
+const ADVANCE_STEP_MS = 500;
+/** Steps a replay may take at most: a loop whose state never repeats is not replayed for days. */
+const REPLAY_STEPS = 150_000;
 /** How long a script that is not a container's main process may run on the simulated clock. */
 const FOREGROUND_MS = 60_000;
 
@@ -225,19 +230,20 @@ function drive(
     startMs: spec.startMs,
     horizonMs: spec.horizon,
     stepBudget: (doneUntil >= spec.startMs ? REPLAY_STEPS : 0) + LIVE_STEPS,
+    replayUntil: doneUntil,
     signals: spec.signals ?? [],
     clock,
   };
   const exec = (req: ExecRequest): ExecOutcome => {
     const c = container();
     const sleep = sleepMs(req.argv);
-    if (sleep !== null) return { code: 0, ms: sleep };
+    if (sleep !== null) return { code: 0, ms: sleep, pure: true };
     if (req.argv[0] === 'date') {
       // The script's own clock, which may be ahead of the engine's.
       const r = dateCommand(clock.ms, req.argv.slice(1));
       req.out(r.out);
       req.err(r.err);
-      return { code: r.code };
+      return { code: r.code, pure: true };
     }
     const stage = derive(proc, {
       container: c,
@@ -320,7 +326,7 @@ export function advanceScript(
   force = false,
 ): AdvanceResult {
   const s = c.script;
-  if (!s || s.idle === 'busy' || (s.idle && !force) || (horizon <= s.doneUntil && !force)) {
+  if (!s || s.idle === 'busy' || (s.idle && !force) || (horizon < s.doneUntil + ADVANCE_STEP_MS && !force)) {
     // A busy loop is not simulated further: SIGKILL (`docker stop`'s, too) still ends it.
     const kill = s?.signals.find((x) => x.sig === 'KILL' && x.at <= horizon);
     if (s && kill) {
