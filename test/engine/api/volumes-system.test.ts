@@ -319,3 +319,20 @@ describe('events and archive parameters', () => {
     expect([res.status, res.json]).toEqual([400, { message: 'bad parameter: pathcannot be empty' }]);
   });
 });
+
+describe('version-gated answers', () => {
+  it('info before 1.25 adds ExecutionDriver and names the security options only', async () => {
+    const e = freshEngine();
+    const old = (await call(e, 'GET', '/v1.24/info')).json as Record<string, unknown>;
+    expect([old.ExecutionDriver, old.SecurityOptions]).toEqual(['<not supported>', ['seccomp']]);
+    const now = (await call(e, 'GET', '/v1.41/info')).json as Record<string, unknown>;
+    expect([now.ExecutionDriver, now.SecurityOptions]).toEqual([undefined, ['name=seccomp,profile=default']]);
+  });
+
+  it('images before 1.41 take the legacy filter parameter as a reference filter', async () => {
+    const e = freshEngine();
+    expect((await call(e, 'GET', '/v1.40/images/json?filter=nosuch*')).json).toEqual([]);
+    expect(((await call(e, 'GET', '/v1.40/images/json?filter=alp*')).json as unknown[]).length).toBe(1);
+    expect(((await call(e, 'GET', '/v1.41/images/json?filter=nosuch*')).json as unknown[]).length).toBe(1);
+  });
+});

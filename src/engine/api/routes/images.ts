@@ -23,6 +23,7 @@ import { progressLine, pullMessages } from '../progress.ts';
 import { authFromHeader } from '../registry-auth-header.ts';
 import { emptyResponse, goJsonResponse, jsonResponse, streamResponse } from '../respond.ts';
 import { boolValue, del, get, post, type Route } from '../route.ts';
+import { compareVersions } from '../versions.ts';
 
 const AUTH_CONFIG = T.struct(
   'AuthConfig',
@@ -45,8 +46,13 @@ function invalidReference(e: unknown, status: 400 | 500): never {
 }
 
 export const imageRoutes: Route[] = [
-  get('/images/json', ({ engine, req }) => {
+  get('/images/json', ({ engine, req, version }) => {
     const filters = parseFiltersParam(req);
+    // Before 1.41 the `filter` parameter is one more reference filter.
+    const legacy = req.query.get('filter') ?? '';
+    if (legacy !== '' && compareVersions(version, '1.41') < 0) {
+      filters.reference = [...(filters.reference ?? []), legacy];
+    }
     const list = [...listImages(engine, filters)].sort(
       (a, b) => Date.parse(b.created) - Date.parse(a.created),
     );

@@ -1,5 +1,5 @@
 /** `/_ping`, `/events`, `/version`, `/info`, `/plugins`, `/system/df`, `/build/prune`: the daemon's own endpoints. */
-import { goSlice } from '../../go/values.ts';
+import { f, type GoSlice, type GoStruct, goSlice, goStruct } from '../../go/values.ts';
 
 import { buildCachePrune, diskUsage } from '../../ops/system.ts';
 import { localVolumesUsage } from '../../ops/volumes.ts';
@@ -20,6 +20,7 @@ import {
   streamResponse,
 } from '../respond.ts';
 import { atoi, get, head, post, type Route } from '../route.ts';
+import { compareVersions } from '../versions.ts';
 
 /** `/_ping` sets its headers itself, with no-cache, and lets Go add the text Content-Type. */
 function ping(method: 'GET' | 'HEAD'): ApiResponse {
@@ -87,7 +88,26 @@ export const systemRoutes: Route[] = [
     });
   }),
   get('/version', () => goJsonResponse(200, versionView())),
-  get('/info', ({ engine }) => goJsonResponse(200, infoView(engine))),
+  get('/info', ({ engine, version }) => {
+    const info = infoView(engine) as GoStruct;
+    if (compareVersions(version, '1.25') >= 0) return goJsonResponse(200, info);
+    // Before 1.25 the router sends its old struct: Info, then ExecutionDriver, and the security
+    // options by name only.
+    const fields = info.fields.map((field) => {
+      if (field.name !== 'SecurityOptions') return field;
+      const names = (field.value as GoSlice).items.map((o) =>
+        String(o)
+          .split(',')
+          .find((kv) => kv.startsWith('name='))!
+          .slice(5),
+      );
+      return f('SecurityOptions', goSlice(names));
+    });
+    return goJsonResponse(
+      200,
+      goStruct(info.type ?? 'types.Info', [...fields, f('ExecutionDriver', '<not supported>')]),
+    );
+  }),
   get('/plugins', () => jsonResponse(200, [])),
   get('/system/df', ({ engine }) => {
     const du = diskUsage(engine);
