@@ -213,6 +213,10 @@ export interface ContainerRecord {
   files?: Record<string, string>;
   /** Executions (`docker exec`) known to the API. */
   execIds?: string[];
+  /** `Config.Volumes`: the paths the create asked volumes for (`-v /data`). */
+  configVolumes?: string[];
+  /** The anonymous volumes the daemon made for those paths, by name and mount path. */
+  anonVolumes?: Array<{ name: string; destination: string }>;
   /** Set on first start: the network sandbox (`SandboxID`), kept after stop as Docker does. */
   sandboxId?: string;
   /**

@@ -18,6 +18,7 @@ import {
   signalMain,
 } from '../tools/main-process.ts';
 import { needsEmbeddedDns, ownHostsIps } from '../tools/netinfo.ts';
+import { createAnonymousVolumes, removeAnonymousVolumes } from './container-mounts.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { getImage, imageCatalog } from './images.ts';
@@ -50,6 +51,8 @@ export interface ContainerCreateRequest {
   MacAddress?: string;
   Labels?: Record<string, string> | null;
   StopSignal?: string;
+  /** Paths to mount a volume at (`-v /data`): an anonymous one unless a bind covers the path. */
+  Volumes?: Record<string, unknown> | null;
   HostConfig?: {
     NetworkMode?: string;
     PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null>;
@@ -251,6 +254,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   };
   if (req.Hostname && !isHost) container.hostname = req.Hostname;
   engine.state.containers.push(container);
+  createAnonymousVolumes(engine, container, req.Volumes);
 
   // The daemon keeps the networks EndpointsConfig names, else the network mode's: each attached
   // now when it exists, the others remembered by name and looked up at start.
@@ -771,7 +775,8 @@ export function isBeingRemoved(c: ContainerRecord): boolean {
   return c.exitUnseen !== undefined && c.hostConfig.autoRemove;
 }
 
-export function containerRemove(engine: Engine, term: string, force = false): void {
+/** `DELETE /containers/{id}`; `removeVolumes` (`?v=1`, `rm -v`): its anonymous volumes too. */
+export function containerRemove(engine: Engine, term: string, force = false, removeVolumes = false): void {
   const c = getContainer(engine, term);
   if (isBeingRemoved(c)) throw conflict(`removal of container ${term} is already in progress`);
   if (isRunning(c)) {
@@ -788,9 +793,12 @@ export function containerRemove(engine: Engine, term: string, force = false): vo
     exitedContainer(engine, c, 137);
   }
   removeContainerRecord(engine, c);
+  if (removeVolumes) removeAnonymousVolumes(engine, c);
 }
 
 export function removeContainerRecord(engine: Engine, c: ContainerRecord): void {
+  // An --rm container's removal takes its anonymous volumes with it.
+  if (c.hostConfig.autoRemove) removeAnonymousVolumes(engine, c);
   for (const ep of c.endpoints) deactivateEndpoint(ep);
   if (c.gatewayIface) detachFromSwarmNetworks(engine, c.id);
   engine.state.containers = engine.state.containers.filter((x) => x !== c);

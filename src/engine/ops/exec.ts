@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ContainerRecord, ExecRecord } from '../model/state.ts';
 import { type ExecResult, execInContainer, type StdinFeed } from '../tools/main-process.ts';
 import { getContainer } from './containers.ts';
+import { execCwdFailure } from './exec-cwd.ts';
 
 export interface ExecCreateRequest {
   Cmd?: string[] | null;
@@ -92,6 +93,12 @@ export function execStart(
   opts: { tty?: boolean; stdin?: StdinFeed } = {},
 ): ExecResult {
   const c = execContainer(engine, rec);
+  const badCwd = c.status === 'running' ? execCwdFailure(c, rec.workingDir) : null;
+  if (badCwd) {
+    rec.running = false;
+    rec.exitCode = badCwd.exitCode;
+    return badCwd;
+  }
   try {
     const res = execInContainer(engine, c, rec.argv, {
       env: rec.env,

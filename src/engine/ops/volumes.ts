@@ -9,6 +9,7 @@
 
 import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
+import { anonymousVolumeNames } from './container-mounts.ts';
 import { onSettle } from './containers.ts';
 import { filterMatch, matchLabels, validateFilterKeys } from './filter-args.ts';
 
@@ -111,7 +112,7 @@ onSettle(createBindVolumes);
 /** Containers (any state) that mount the volume, by full ID: the store's references. */
 export function volumeUsers(engine: Engine, name: string): string[] {
   return engine.state.containers
-    .filter((c) => bindVolumeNames(c.hostConfig.binds).includes(name))
+    .filter((c) => [...bindVolumeNames(c.hostConfig.binds), ...anonymousVolumeNames(c)].includes(name))
     .map((c) => c.id);
 }
 

@@ -6,6 +6,7 @@ import { HUMAN_PAUSE_MS, rfc3339Nanos } from '../clock.ts';
 import type { Engine } from '../engine.ts';
 import { conflict, EngineError } from '../errors.ts';
 import type { ContainerRecord } from '../model/state.ts';
+import { removeAnonymousVolumes } from '../ops/container-mounts.ts';
 import { deactivateEndpoint } from '../ops/endpoints.ts';
 import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
@@ -207,6 +208,7 @@ function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: 
   if (detached) c.exitUnseen = 1;
   else if (c.hostConfig.autoRemove) {
     engine.state.containers = engine.state.containers.filter((x) => x !== c);
+    removeAnonymousVolumes(engine, c);
     removed = true;
   }
   return { output: inTimeOrder(output), exitCode: result.code, removed };

@@ -3,6 +3,7 @@ import { listCommand, statusText } from '../cli/commands/ps.ts';
 import type { Engine } from '../engine.ts';
 import { marshal } from '../go/json.ts';
 import type { ContainerRecord } from '../model/state.ts';
+import { containerMounts } from '../ops/container-mounts.ts';
 import { isRunning } from '../ops/containers.ts';
 import { networksView } from './container-view.ts';
 
@@ -36,6 +37,6 @@ export function containerSummary(engine: Engine, c: ContainerRecord): Record<str
     Status: statusText(engine, c),
     HostConfig: { NetworkMode: c.hostConfig.networkMode },
     NetworkSettings: { Networks: JSON.parse(marshal(networksView(engine, c))) },
-    Mounts: [],
+    Mounts: containerMounts(c),
   };
 }

@@ -5,6 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime } from '../go/values.ts';
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
+import { containerMounts, type MountPoint } from '../ops/container-mounts.ts';
 import { memorySwapOf } from '../ops/container-update.ts';
 import { isRunning } from '../ops/containers.ts';
 
@@ -107,6 +108,20 @@ const MASKED = [
 ];
 const READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
+/** `types.MountPoint`. */
+function mountPointView(m: MountPoint): GoValue {
+  return goStruct('types.MountPoint', [
+    f('Type', m.Type, { omitempty: true }),
+    f('Name', m.Name ?? '', { omitempty: true }),
+    f('Source', m.Source),
+    f('Destination', m.Destination),
+    f('Driver', m.Driver ?? '', { omitempty: true }),
+    f('Mode', m.Mode),
+    f('RW', m.RW),
+    f('Propagation', m.Propagation),
+  ]);
+}
+
 function hostConfigView(c: ContainerRecord): GoValue {
   const hc = c.hostConfig;
   const res = hc.resources ?? {};
@@ -205,7 +220,14 @@ function configView(c: ContainerRecord): GoValue {
       f('Env', strs(c.env, true)),
       f('Cmd', c.cmd ? goSlice(c.cmd) : goSlice([], true)),
       f('Image', c.imageRef),
-      f('Volumes', goMap(null)),
+      f(
+        'Volumes',
+        goMap(
+          c.configVolumes
+            ? Object.fromEntries(c.configVolumes.map((v) => [v, goStruct('struct {}', [])]))
+            : null,
+        ),
+      ),
       f('WorkingDir', c.workingDir),
       f('Entrypoint', c.entrypoint ? goSlice(c.entrypoint) : goSlice([], true)),
       f('MacAddress', c.macAddress ?? '', { omitempty: true }),
@@ -277,7 +299,7 @@ export function containerView(engine: Engine, c: ContainerRecord, size = false):
     );
   }
   fields.push(
-    f('Mounts', goSlice([])),
+    f('Mounts', goSlice(containerMounts(c).map(mountPointView))),
     f('Config', configView(c)),
     f(
       'NetworkSettings',

@@ -21,6 +21,7 @@ import {
   isRunning,
   settleContainers,
 } from '../../ops/containers.ts';
+import { createWarnings } from '../../ops/create-warnings.ts';
 import { commitContainer } from '../../ops/images.ts';
 import { containerSummary } from '../../views/container-summary.ts';
 import { containerView } from '../../views/container-view.ts';
@@ -236,7 +237,7 @@ export const containerRoutes: Route[] = [
     verifyPortBindings(body.HostConfig?.PortBindings);
     const name = req.query.get('name') ?? '';
     const c = containerCreate(engine, { ...strSlices(body), ...(name ? { name } : {}) });
-    return jsonResponse(201, { Id: c.id, Warnings: [] });
+    return jsonResponse(201, { Id: c.id, Warnings: createWarnings(body) });
   }),
   get('/containers/{name:.*}/json', ({ engine, req, params }) =>
     goJsonResponse(200, containerView(engine, getContainer(engine, params.name!), boolValue(req, 'size'))),
@@ -392,7 +393,7 @@ export const containerRoutes: Route[] = [
     return emptyResponse(200);
   }),
   del('/containers/{name:.*}', ({ engine, req, params }) => {
-    containerRemove(engine, params.name!, boolValue(req, 'force'));
+    containerRemove(engine, params.name!, boolValue(req, 'force'), boolValue(req, 'v'));
     return emptyResponse(204);
   }),
   get('/containers/{name:.*}/logs', ({ engine, req, params }) => {

@@ -3,6 +3,7 @@
  * `create` share, their client-side validation and their translation into the create request.
  */
 import { parseIp } from '../../ipam.ts';
+import { parseBind } from '../../ops/container-mounts.ts';
 import type { ContainerCreateRequest } from '../../ops/containers.ts';
 import type { FlagSpec, FlagValues } from '../flags.ts';
 
@@ -312,6 +313,10 @@ export function buildCreateRequest(
       'conflicting options: cannot attach both user-defined and non-user-defined network-modes',
     );
   }
+  // `-v SRC:DST` is a bind (a named volume or a host path); a lone `-v /data` asks for a volume
+  // there (Config.Volumes): the daemon makes an anonymous one.
+  const binds = flags.list('volume').filter((v) => parseBind(v) !== null);
+  const volumePaths = flags.list('volume').filter((v) => parseBind(v) === null);
   const detach = flags.bool('detach');
   const interactive = flags.bool('interactive');
   const entrypoint = flags.has('entrypoint')
@@ -336,6 +341,7 @@ export function buildCreateRequest(
     Image: image,
     WorkingDir: flags.string('workdir'),
     Entrypoint: entrypoint,
+    ...(volumePaths.length ? { Volumes: Object.fromEntries(volumePaths.map((v) => [v, {}])) } : {}),
     ...(flags.string('mac-address') ? { MacAddress: flags.string('mac-address') } : {}),
     Labels: labels,
     ...(flags.has('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
@@ -353,7 +359,7 @@ export function buildCreateRequest(
       Privileged: flags.bool('privileged'),
       CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
       Memory: memory,
-      Binds: flags.list('volume').length ? flags.list('volume') : null,
+      Binds: binds.length ? binds : null,
     },
     NetworkingConfig: { EndpointsConfig: endpointsConfig },
   };

@@ -197,7 +197,7 @@ const rm: LeafCommand = {
     let status = 0;
     for (const term of ctx.args) {
       try {
-        containerRemove(ctx.engine, term, force);
+        containerRemove(ctx.engine, term, force, ctx.flags.bool('volumes'));
         ctx.term.println(term);
       } catch (e) {
         const missing = printNoSuchOrDaemonError(ctx, e, 'container', term);

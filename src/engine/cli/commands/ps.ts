@@ -6,6 +6,7 @@ import { goTimeString } from '../../go/fmt.ts';
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ContainerRecord } from '../../model/state.ts';
+import { containerMounts } from '../../ops/container-mounts.ts';
 import { isRunning, settleContainers } from '../../ops/containers.ts';
 import { findImage, referenceMatches } from '../../ops/images.ts';
 import { containerNetworkNames } from '../../views/container-view.ts';
@@ -161,8 +162,13 @@ export function containerContext(engine: Engine, c: ContainerRecord, trunc: bool
     Size: goFunc(() => `0B (virtual ${humanSize(image?.size ?? 0)})`),
     Labels: goFunc(() => labels),
     Label: goFunc((name) => c.labels[String(name)] ?? ''),
-    Mounts: goFunc(() => ''),
-    LocalVolumes: goFunc(() => '0'),
+    // Each mount by its volume's name or its host path, cut to 15 columns; local volumes counted.
+    Mounts: goFunc(() =>
+      containerMounts(c)
+        .map((m) => (trunc ? ellipsis(m.Name ?? m.Source, 15) : (m.Name ?? m.Source)))
+        .join(','),
+    ),
+    LocalVolumes: goFunc(() => String(containerMounts(c).filter((m) => m.Driver === 'local').length)),
     Networks: goFunc(() => containerNetworkNames(engine, c).join(',')),
   };
   // `{{json .}}` is the CLI's marshalJSON: every argument-less method, keys sorted.
@@ -266,12 +272,9 @@ export function listContainers(
     }
     if (filters.volume?.length) {
       // A mount matches by destination, or by its volume name (a bind by its source).
-      const mounts = c.hostConfig.binds.map((b) => {
-        const parts = b.split(':');
-        return parts.length === 1 ? { src: '', dest: parts[0]! } : { src: parts[0]!, dest: parts[1] ?? '' };
-      });
-      if (!filters.volume.some((v) => mounts.some((m) => m.dest === v || (m.src !== '' && m.src === v))))
-        return false;
+      const mounts = containerMounts(c);
+      const hit = (v: string) => mounts.some((m) => m.Destination === v || (m.Name ?? m.Source) === v);
+      if (!filters.volume.some(hit)) return false;
     }
     return true;
   });
