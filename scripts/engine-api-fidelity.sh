@@ -50,7 +50,7 @@ host_only() {
 }
 for f in "${files[@]}"; do
   sock="$work/docker.sock"; rm -f "$sock"
-  ./bin/docker-tutor engine-api --listen "unix://$sock" --seed 42 >/dev/null 2>&1 & server=$!
+  ./bin/docker-tutor engine-api --listen "unix://$sock" --seed 42 --recorded-host >/dev/null 2>&1 & server=$!
   for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
   out="$work/t.txt"; : > "$out"; skipped="$work/skipped"; : > "$skipped"
   while IFS= read -r line || [ -n "$line" ]; do
