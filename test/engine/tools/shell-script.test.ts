@@ -99,6 +99,15 @@ describe("a container's main shell script on the simulated clock", () => {
   });
 });
 
+describe('tty', () => {
+  it('says whether the process has a terminal', async () => {
+    const { engine } = fresh();
+    await run(engine, 'docker run -d --name tt1 alpine sleep 100');
+    expect(await run(engine, 'docker exec tt1 tty')).toEqual({ out: 'not a tty\n', code: 1 });
+    expect(await run(engine, 'docker exec -t tt1 tty')).toEqual({ out: '/dev/pts/0\n', code: 0 });
+  });
+});
+
 describe('the sandbox host shell', () => {
   it('has the same language', async () => {
     const { engine } = fresh();
