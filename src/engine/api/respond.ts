@@ -73,8 +73,12 @@ export function emptyResponse(status: number): ApiResponse {
   return { status, headers: baseHeaders(null), body: Buffer.alloc(0) };
 }
 
-/** A streamed answer: `contentType` headers now, then whatever `stream` writes. */
-export function streamResponse(status: number, contentType: string, stream: HijackedStream): ApiResponse {
+/** A streamed answer: `contentType` (if any) headers now, then whatever `stream` writes. */
+export function streamResponse(
+  status: number,
+  contentType: string | null,
+  stream: HijackedStream,
+): ApiResponse {
   return { status, headers: baseHeaders(contentType), body: Buffer.alloc(0), stream };
 }
 

@@ -174,6 +174,7 @@ async function serveOne(
   res.sendDate = false;
   const headers = wireHeaders(apiRes, new Date(), method).filter(([k]) => k !== 'Transfer-Encoding');
   res.writeHead(apiRes.status, STATUS_TEXT[apiRes.status] ?? '', headers.flat());
+  if (req.httpVersion !== '1.0') dropKeepAliveHeaders(res);
   if (!apiRes.stream) {
     res.end(method === 'HEAD' ? undefined : apiRes.body);
     return;
@@ -187,6 +188,18 @@ async function serveOne(
   } finally {
     res.end();
   }
+}
+
+/**
+ * Node announces a kept-alive HTTP/1.1 connection (`Connection: keep-alive`, `Keep-Alive:
+ * timeout=5`); Go's server says nothing, keep-alive being HTTP/1.1's default. The header block
+ * Node stored at writeHead, not yet sent, loses those two lines; the connection is kept alive all
+ * the same (`Connection: close` stays, as Go sends it too).
+ */
+function dropKeepAliveHeaders(res: ServerResponse): void {
+  const r = res as ServerResponse & { _header?: string | null };
+  if (typeof r._header !== 'string') return;
+  r._header = r._header.replace(/\r\n(?:Connection: keep-alive|Keep-Alive: [^\r\n]*)(?=\r\n)/g, '');
 }
 
 async function writeHijacked(socket: Duplex, apiRes: ApiResponse, method: string): Promise<void> {

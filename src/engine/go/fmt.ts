@@ -47,9 +47,12 @@ function sprintNested(v: GoValue): string {
   return sprint(v, false);
 }
 
-/** Formats an int the way Go does (plain decimal). Non-integers print like float64 `%v`. */
+/**
+ * Formats an int the way Go does (plain decimal, every digit: an int64 beyond 2^53 that a float64
+ * holds exactly prints exactly). Non-integers print like float64 `%v`.
+ */
 export function formatGoNumber(n: number): string {
-  if (Number.isInteger(n)) return String(n);
+  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
   return formatGoFloat(n);
 }
 

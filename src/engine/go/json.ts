@@ -3,6 +3,7 @@
  * nil maps and slices as `null`, HTML-safe escaping; and `MarshalIndent` as `docker inspect` prints.
  */
 
+import { formatGoNumber } from './fmt.ts';
 import { formatFloat } from './printf.ts';
 import { deref, type GoField, type GoValue, isZero } from './values.ts';
 
@@ -20,7 +21,7 @@ function encode(v: GoValue, indent: string | null, prefix: string, depth: number
   if (v === null) return 'null';
   if (typeof v === 'string') return quote(v, html);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : jsonFloat(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? formatGoNumber(v) : jsonFloat(v);
   switch (v.kind) {
     case 'float':
       return jsonFloat(v.value);

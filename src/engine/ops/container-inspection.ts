@@ -8,6 +8,7 @@ import type { Engine } from '../engine.ts';
 import { conflict, serverError } from '../errors.ts';
 import type { ContainerRecord } from '../model/state.ts';
 import { getContainer, isRunning } from './containers.ts';
+import { logContainerEvent } from './events.ts';
 
 /** `container.ContainerTopOKBody`. */
 export interface TopResult {
@@ -54,7 +55,9 @@ export function containerTop(engine: Engine, name: string, psArgs = ''): TopResu
   if (engine.state.daemon.hostPs === false) {
     throw serverError('ps: exec: "ps": executable file not found in $PATH');
   }
-  return psRows(engine, c, args);
+  const rows = psRows(engine, c, args);
+  logContainerEvent(engine, c, 'top');
+  return rows;
 }
 
 /**

@@ -21,6 +21,7 @@ import { needsEmbeddedDns, ownHostsIps } from '../tools/netinfo.ts';
 import { createAnonymousVolumes, removeAnonymousVolumes } from './container-mounts.ts';
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
+import { killOnStopTimeout, logContainerEvent, logEndpointEvent, logPruneEvent } from './events.ts';
 import { getImage, imageCatalog } from './images.ts';
 import { findContainer, tryFindNetwork } from './lookup.ts';
 import {
@@ -271,6 +272,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
       else container.pendingNetworks = [...(container.pendingNetworks ?? []), name];
     }
   }
+  logContainerEvent(engine, container, 'create');
   return container;
 }
 
@@ -527,7 +529,15 @@ export function startContainer(
     throw e;
   }
   delete c.exitUnseen;
-  return runMainProcess(engine, c, detached, stdin);
+  // allocateNetwork: a connect event for each network joined, the network mode's first.
+  for (const ep of ordered) logEndpointEvent(engine, c, ep.networkId, 'connect');
+  try {
+    return runMainProcess(engine, c, detached, stdin);
+  } catch (e) {
+    // The failed start's cleanup releases the networks again (no die: nothing ran).
+    if (!isRunning(c)) for (const ep of ordered) logEndpointEvent(engine, c, ep.networkId, 'disconnect');
+    throw e;
+  }
 }
 
 /** A container on an overlay also gets an interface on docker_gwbridge, its way out. */
@@ -687,10 +697,23 @@ function nextDynamicPort(engine: Engine, ip: string, proto: string): number {
 export function containerStop(engine: Engine, term: string): boolean {
   const c = getContainer(engine, term);
   if (!isRunning(c)) return false;
-  const code = c.stopSignal === 'SIGKILL' ? 137 : stopCode(engine, c);
-  if (c.status !== 'exited') exitedContainer(engine, c, code);
+  stopRunning(engine, c);
   if (c.hostConfig.autoRemove) removeContainerRecord(engine, c);
   return true;
+}
+
+/**
+ * `containerStop`: the stop signal (a `kill` event), SIGKILL when the process is still there
+ * after the timeout (another), its exit, then the `stop` event.
+ */
+function stopRunning(engine: Engine, c: ContainerRecord): void {
+  const sig = signalNumber(c.stopSignal ?? 'SIGTERM') ?? 15;
+  logContainerEvent(engine, c, 'kill', { signal: String(sig) });
+  // A process that is still there after the timeout gets SIGKILL: its own event, before the die.
+  if (sig !== 9) killOnStopTimeout(c);
+  const code = sig === 9 ? 137 : stopCode(engine, c);
+  if (c.status !== 'exited') exitedContainer(engine, c, code);
+  logContainerEvent(engine, c, 'stop');
 }
 
 /** What the main process exits with on `docker stop` (SIGTERM, SIGKILL after the timeout). */
@@ -702,6 +725,12 @@ function stopCode(engine: Engine, c: ContainerRecord, timeoutSec = 10): number {
 function termCode(c: ContainerRecord): number {
   // The main program's reaction to SIGTERM, recorded when it started (see main-process.ts).
   return c.termExitCode ?? 137;
+}
+
+/** A signal's number from its name (`SIGUSR1`, `usr1`) or number, as the daemon reads a stop signal. */
+export function signalNumber(signal: string): number | undefined {
+  const name = signal.toUpperCase().replace(/^SIG/, '');
+  return /^\d+$/.test(name) ? Number(name) : SIGNALS[name];
 }
 
 const SIGNALS: Record<string, number> = {
@@ -731,6 +760,7 @@ export function containerKill(engine: Engine, term: string, signal = 'KILL'): vo
   if (!isRunning(c)) {
     throw conflict(`Cannot kill container: ${term}: Container ${c.id} is not running`);
   }
+  logContainerEvent(engine, c, 'kill', { signal: String(sigNum) });
   if (sigNum === 9) {
     exitedContainer(engine, c, 137);
   } else if (c.script) {
@@ -751,22 +781,23 @@ export function containerPause(engine: Engine, term: string): void {
   if (c.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
   if (!isRunning(c)) throw conflict(`Container ${c.id} is not running`);
   c.status = 'paused';
+  logContainerEvent(engine, c, 'pause');
 }
 
 export function containerUnpause(engine: Engine, term: string): void {
   const c = getContainer(engine, term);
   if (c.status !== 'paused') throw serverError(`Container ${c.id} is not paused`);
   c.status = 'running';
+  logContainerEvent(engine, c, 'unpause');
 }
 
 /** `POST /containers/{id}/restart`: stop (if running) and start; the same address comes back. */
 export function containerRestart(engine: Engine, term: string): StartResult {
   const c = getContainer(engine, term);
-  if (isRunning(c)) {
-    const code = stopCode(engine, c);
-    if (c.status !== 'exited') exitedContainer(engine, c, code);
-  }
-  return startContainer(engine, c);
+  if (isRunning(c)) stopRunning(engine, c);
+  const started = startContainer(engine, c);
+  logContainerEvent(engine, c, 'restart');
+  return started;
 }
 
 /** `DELETE /containers/{id}`. */
@@ -790,6 +821,7 @@ export function containerRemove(engine: Engine, term: string, force = false, rem
         `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
       );
     }
+    logContainerEvent(engine, c, 'kill', { signal: '9' });
     exitedContainer(engine, c, 137);
   }
   removeContainerRecord(engine, c);
@@ -802,6 +834,7 @@ export function removeContainerRecord(engine: Engine, c: ContainerRecord): void 
   for (const ep of c.endpoints) deactivateEndpoint(ep);
   if (c.gatewayIface) detachFromSwarmNetworks(engine, c.id);
   engine.state.containers = engine.state.containers.filter((x) => x !== c);
+  logContainerEvent(engine, c, 'destroy');
 }
 
 /** `POST /containers/{id}/rename`. */
@@ -819,6 +852,7 @@ export function containerRename(engine: Engine, term: string, newName: string): 
   if (holder) throw conflict(`Error when allocating new name: ${conflictText(name, holder)}`);
   const old = c.name;
   c.name = name;
+  logContainerEvent(engine, c, 'rename', { oldName: `/${old}` });
   // Links naming the container follow the new name.
   for (const other of engine.state.containers) {
     other.hostConfig.links = other.hostConfig.links.map((l) =>
@@ -854,6 +888,7 @@ export function containersPrune(engine: Engine): string[] {
     removeContainerRecord(engine, c);
     removed.push(c.id);
   }
+  logPruneEvent(engine, 'container', 0);
   return removed;
 }
 

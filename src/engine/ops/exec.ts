@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ContainerRecord, ExecRecord } from '../model/state.ts';
 import { type ExecResult, execInContainer, type StdinFeed } from '../tools/main-process.ts';
 import { getContainer } from './containers.ts';
+import { logExecEnd, logExecEvent } from './events.ts';
 import { execCwdFailure } from './exec-cwd.ts';
 
 export interface ExecCreateRequest {
@@ -54,6 +55,7 @@ export function execCreate(engine: Engine, term: string, req: ExecCreateRequest)
   };
   execs(engine).push(rec);
   c.execIds = [...(c.execIds ?? []), rec.id];
+  logExecEvent(engine, c, rec.id, rec.argv, 'exec_create');
   return rec;
 }
 
@@ -93,6 +95,8 @@ export function execStart(
   opts: { tty?: boolean; stdin?: StdinFeed } = {},
 ): ExecResult {
   const c = execContainer(engine, rec);
+  // Run again with its whole input (see above), it started only once.
+  if (!rec.running) logExecEvent(engine, c, rec.id, rec.argv, 'exec_start');
   const badCwd = c.status === 'running' ? execCwdFailure(c, rec.workingDir) : null;
   if (badCwd) {
     rec.running = false;
@@ -109,7 +113,10 @@ export function execStart(
       ...(opts.stdin ? { stdin: opts.stdin } : {}),
     });
     rec.running = res.awaitingStdin === true;
-    if (!rec.running) rec.exitCode = res.exitCode;
+    if (!rec.running) {
+      rec.exitCode = res.exitCode;
+      logExecEnd(engine, c, rec.id, rec.argv, res);
+    }
     return res;
   } catch (e) {
     rec.running = false;

@@ -78,3 +78,48 @@ export function filterMatch(values: string[], source: string): boolean {
     }
   });
 }
+
+/** Go's `strconv.Atoi` (64-bit int): the number, or its error as the daemon returns it (a 500). */
+export function goAtoi(value: string): number {
+  if (!/^[+-]?\d+$/.test(value)) {
+    throw serverError(`strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`);
+  }
+  const n = BigInt(value);
+  if (n > 2n ** 63n - 1n || n < -(2n ** 63n)) {
+    throw serverError(`strconv.Atoi: parsing ${JSON.stringify(value)}: value out of range`);
+  }
+  return Number(n);
+}
+
+/** `strconv.ParseUint(value, 10, 16)`'s error text, or the number. */
+function parseUint16(value: string): number | string {
+  if (!/^\d+$/.test(value)) return `strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`;
+  const n = Number(value);
+  return n > 65535 ? `strconv.ParseUint: parsing ${JSON.stringify(value)}: value out of range` : n;
+}
+
+/**
+ * The container list's `portOp` for `publish` and `expose`: `PORT[-END][/PROTO]` to the ports it
+ * names (`80/tcp`), or its error (a 500: `fmt.Errorf`).
+ */
+export function filterPorts(key: string, value: string): string[] {
+  if (value.includes(':')) throw serverError(`filter for '${key}' should not contain ':': ${value}`);
+  // nat.SplitProtoPort: `80` and `80/` are tcp; an empty port part leaves no port at all.
+  const [port = '', proto = ''] = value.split('/');
+  const fail = (why: string) => serverError(`error while looking up for ${key} ${value}: ${why}`);
+  if (port === '') throw fail('Empty string specified for ports.');
+  const parts = port.includes('-') ? port.split('-') : [port, port];
+  const start = parseUint16(parts[0]!);
+  if (typeof start === 'string') throw fail(start);
+  const end = parseUint16(parts[1] ?? '');
+  if (typeof end === 'string') throw fail(end);
+  if (end < start) throw fail(`Invalid range specified for the Port: ${port}`);
+  const out: string[] = [];
+  for (let p = start; p <= end; p++) out.push(`${p}/${proto || 'tcp'}`);
+  return out;
+}
+
+/** `fmt.Sprintf("%s", values)` of a filter's values, as `invalidFilter` words them: `[a b]`. */
+export function goStringList(values: readonly string[]): string {
+  return `[${values.join(' ')}]`;
+}

@@ -9,6 +9,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound } from '../errors.ts';
 import { CATALOG, type CatalogImage, catalogFor, catalogImage } from '../images/catalog.ts';
 import type { ContainerRecord, ImageRecord } from '../model/state.ts';
+import { logContainerEvent, logImageEvent, logPruneEvent } from './events.ts';
 import { unreachablePull } from './registry.ts';
 
 export interface ImageRef {
@@ -78,6 +79,9 @@ export function localImages(engine: Engine): ImageRecord[] {
         catalog: 'alpine',
         parent: '',
       });
+      // The sandbox imported it as it came up (`docker import` with a tag): the first two events.
+      logImageEvent(engine, alpine.id, 'alpine:latest', 'tag');
+      logImageEvent(engine, alpine.id, alpine.id, 'import');
     }
   }
   return state.images;
@@ -184,8 +188,16 @@ export function commitContainer(engine: Engine, c: ContainerRecord, opts: Commit
       layer: engine.ids.hex64(),
     },
   };
+  // The daemon pauses a running container while it commits (`pause`, the default).
+  const pause = c.status === 'running';
+  if (pause) logContainerEvent(engine, c, 'pause');
   localImages(engine).push(image);
-  if (name) addTag(engine, image, name);
+  if (name) {
+    addTag(engine, image, name);
+    logImageEvent(engine, image.id, name, 'tag');
+  }
+  logContainerEvent(engine, c, 'commit', { comment: opts.comment, imageID: image.id, imageRef: name });
+  if (pause) logContainerEvent(engine, c, 'unpause');
   return image;
 }
 
@@ -222,6 +234,7 @@ export function pullImage(engine: Engine, ref: ImageRef): PullResult {
   const existing = images.find((i) => i.catalog === cat.repo && i.id === cat.id);
   const repoDigest = `${ref.repo}@${cat.digest}`;
   if (existing?.repoTags.includes(name)) {
+    logImageEvent(engine, name, ref.repo, 'pull');
     return {
       lines: [tagLine, `Digest: ${cat.digest}`, `Status: Image is up to date for ${name}`],
       image: existing,
@@ -252,6 +265,7 @@ export function pullImage(engine: Engine, ref: ImageRef): PullResult {
   }
   if (ref.tag) addTag(engine, image, name);
   if (!image.repoDigests.includes(repoDigest)) image.repoDigests.push(repoDigest);
+  logImageEvent(engine, name, ref.repo, 'pull');
   return { lines, image };
 }
 
@@ -289,10 +303,24 @@ export function tagImage(engine: Engine, source: string, target: string): void {
     throw badRequest((e as Error).message);
   }
   addTag(engine, img, familiar(ref));
+  logImageEvent(engine, img.id, familiar(ref), 'tag');
 }
 
 /** `DELETE /images/{name}`: the Untagged/Deleted lines. */
 export function removeImage(engine: Engine, term: string, force = false): string[] {
+  const img = findImage(engine, term);
+  const lines = removeImageLines(engine, term, force);
+  if (img) logRemovalEvents(engine, img.id, lines);
+  return lines;
+}
+
+/** An `untag` event for each reference gone, then `delete` if the image went (both name it by ID). */
+function logRemovalEvents(engine: Engine, id: string, lines: string[]): void {
+  for (const line of lines) if (/^untagged: /i.test(line)) logImageEvent(engine, id, id, 'untag');
+  if (lines.some((l) => l.toLowerCase() === `deleted: ${id}`)) logImageEvent(engine, id, id, 'delete');
+}
+
+function removeImageLines(engine: Engine, term: string, force: boolean): string[] {
   const img = findImage(engine, term);
   if (!img) throw notFound(`No such image: ${normalizedForError(term)}`);
   const users = engine.state.containers.filter((c) => c.imageId === img.id);
@@ -370,14 +398,19 @@ export function pruneImages(engine: Engine, all: boolean): { deleted: string[]; 
     const used = engine.state.containers.some((c) => c.imageId === img.id);
     if (used) continue;
     if (!all && img.repoTags.length > 0) continue;
-    for (const t of img.repoTags) deleted.push(`untagged: ${t}`);
-    for (const d of img.repoDigests) deleted.push(`untagged: ${d}`);
+    const lines = [
+      ...img.repoTags.map((t) => `untagged: ${t}`),
+      ...img.repoDigests.map((d) => `untagged: ${d}`),
+      `deleted: ${img.id}`,
+    ];
     img.repoTags = [];
     img.repoDigests = [];
     engine.state.images = engine.state.images.filter((i) => i !== img);
-    deleted.push(`deleted: ${img.id}`);
+    logRemovalEvents(engine, img.id, lines);
+    deleted.push(...lines);
     reclaimed += img.size;
   }
+  logPruneEvent(engine, 'image', reclaimed);
   return { deleted, reclaimed };
 }
 
@@ -387,14 +420,28 @@ export function listImages(engine: Engine, filters: Record<string, string[]> = {
     if (!['reference', 'dangling', 'label', 'before', 'since'].includes(key))
       throw badRequest(`Invalid filter '${key}'`);
   }
+  // `dangling` is exactly true or false (not 1 or 0 as for networks).
+  const dangling = filters.dangling;
+  if (dangling && !dangling.includes('true') && !dangling.includes('false')) {
+    throw badRequest(`Invalid filter 'dangling=[${dangling.join(' ')}]'`);
+  }
+  // before/since: images created before/after the last one named (each must exist).
+  const boundary = (key: 'before' | 'since') => {
+    let created: number | undefined;
+    for (const term of filters[key] ?? []) created = Date.parse(getImage(engine, term).created);
+    return created;
+  };
+  const before = boundary('before');
+  const since = boundary('since');
   return localImages(engine).filter((img) => {
-    if (filters.dangling?.length) {
-      const want = filters.dangling.includes('true') || filters.dangling.includes('1');
-      if (want !== (img.repoTags.length === 0)) return false;
-    }
+    if (dangling && dangling.includes('true') !== (img.repoTags.length === 0)) return false;
+    const created = Date.parse(img.created);
+    if (before !== undefined && created >= before) return false;
+    if (since !== undefined && created <= since) return false;
     if (filters.reference?.length) {
       if (!img.repoTags.some((t) => filters.reference!.some((r) => referenceMatches(t, r)))) return false;
     }
+    // The simulated images carry no labels: a label filter matches none.
     if (filters.label?.length) return false;
     return true;
   });

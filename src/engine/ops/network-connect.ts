@@ -6,6 +6,7 @@ import { contains, parseCidr, parseIp } from '../ipam.ts';
 import type { ContainerRecord, NetworkRecord } from '../model/state.ts';
 import { bindPortsOnJoin } from './containers.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, type EndpointRequest } from './endpoints.ts';
+import { logEndpointEvent } from './events.ts';
 import { findContainer, findNetwork } from './lookup.ts';
 import { afterSwarmConnect, afterSwarmDisconnect, beforeSwarmConnect } from './swarm.ts';
 
@@ -102,6 +103,7 @@ export function networkConnect(
     if (!nw.predefined) container.embeddedDns = true;
     // The daemon appends the new address to /etc/hosts (see dropOwnHostsLines for disconnect).
     if (endpoint.ipv4 && container.hostsIps && !nw.ingress) container.hostsIps.push(endpoint.ipv4);
+    logEndpointEvent(engine, container, nw.id, 'connect');
   }
 }
 
@@ -151,6 +153,9 @@ export function networkDisconnect(
   deactivateEndpoint(endpoint);
   container.endpoints = container.endpoints.filter((ep) => ep !== endpoint);
   if (running) afterSwarmDisconnect(engine, container.id, nw);
+  // A running container's is told twice: once leaving the sandbox, once by DisconnectFromNetwork.
+  if (running) logEndpointEvent(engine, container, nw.id, 'disconnect');
+  logEndpointEvent(engine, container, nw.id, 'disconnect');
 }
 
 /**

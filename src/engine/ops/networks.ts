@@ -18,6 +18,7 @@ import {
   pickPool,
 } from '../ipam.ts';
 import type { IpamConfigRecord, NetworkRecord } from '../model/state.ts';
+import { logNetworkEvent, logPruneEvent } from './events.ts';
 import { matchLabels, pruneUntilMs, validateFilterKeys } from './filter-args.ts';
 import { findNetwork } from './lookup.ts';
 import { nextOverlaySubnet, nextVxlanId } from './overlay-ipam.ts';
@@ -181,6 +182,7 @@ export function networkCreate(engine: Engine, req: NetworkCreateRequest): { Id: 
     };
   }
   engine.state.networks.push(record);
+  logNetworkEvent(engine, record, 'create');
   return { Id: id, Warning: warning };
 }
 
@@ -497,6 +499,7 @@ export function networkRemove(engine: Engine, term: string): void {
     throw forbidden(`error while removing network: network ${nw.name} id ${nw.id} has active endpoints`);
   }
   engine.state.networks = engine.state.networks.filter((n) => n !== nw);
+  logNetworkEvent(engine, nw, 'destroy');
 }
 
 /**
@@ -514,8 +517,10 @@ export function networksPrune(engine: Engine, filters: NetworkFilters = {}): str
     if (until !== undefined && Date.parse(nw.created) > until) continue;
     if (!matchLabels(filters, nw.labels)) continue;
     engine.state.networks = engine.state.networks.filter((n) => n !== nw);
+    logNetworkEvent(engine, nw, 'destroy');
     removed.push(nw.name);
   }
+  logPruneEvent(engine, 'network', 0);
   return removed;
 }
 

@@ -11,6 +11,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError, notFound, serverError } from '../errors.ts';
 import { anonymousVolumeNames } from './container-mounts.ts';
 import { onSettle } from './containers.ts';
+import { logPruneEvent, logVolumeEvent } from './events.ts';
 import { filterMatch, matchLabels, validateFilterKeys } from './filter-args.ts';
 
 export interface VolumeRecord {
@@ -169,6 +170,8 @@ export function volumeCreate(engine: Engine, req: VolumeCreateRequest): VolumeRe
   const existing = volumeFind(engine, name);
   if (existing) {
     if (driver !== '' && driver !== 'local') wrap(pluginMissing());
+    // The service logs a create for a volume that was already there too.
+    logVolumeEvent(engine, name, 'create', { driver: existing.driver });
     return existing;
   }
   if (driver !== '' && driver !== 'local') wrap(pluginMissing());
@@ -193,6 +196,7 @@ export function volumeCreate(engine: Engine, req: VolumeCreateRequest): VolumeRe
     createdAt: engine.now().replace(/\.\d+/, ''),
   };
   saveVolume(engine, v);
+  logVolumeEvent(engine, name, 'create', { driver: v.driver });
   return v;
 }
 
@@ -204,7 +208,9 @@ export function volumeRemove(engine: Engine, name: string, force = false): void 
   }
   const users = volumeUsers(engine, name);
   if (users.length) throw conflict(opErr('remove', name, `volume is in use - [${users.join(', ')}]`));
+  const driver = volumeFind(engine, name)?.driver ?? 'local';
   delete engine.state.files[fileOf(name)];
+  logVolumeEvent(engine, name, 'destroy', { driver });
 }
 
 export type VolumeFilters = Record<string, string[]>;
@@ -240,6 +246,8 @@ export function volumesPrune(engine: Engine, filters: VolumeFilters = {}): strin
     delete engine.state.files[fileOf(v.name)];
     removed.push(v.name);
   }
+  // The prune removes through the store: no destroy events, one prune.
+  logPruneEvent(engine, 'volume', 0);
   return removed;
 }
 

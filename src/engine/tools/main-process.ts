@@ -8,6 +8,7 @@ import { conflict, EngineError } from '../errors.ts';
 import type { ContainerRecord } from '../model/state.ts';
 import { removeAnonymousVolumes } from '../ops/container-mounts.ts';
 import { deactivateEndpoint } from '../ops/endpoints.ts';
+import { containerDied, logContainerEvent } from '../ops/events.ts';
 import { detachFromSwarmNetworks } from '../ops/swarm.ts';
 import { linkEntries } from './netinfo.ts';
 import { type Proc, type ProcResult, StdinPending, withStdin } from './process.ts';
@@ -77,6 +78,7 @@ export function execFailure(
 
 /** Ends the main process: the container exits with `code` and gives its addresses back. */
 export function exitedContainer(engine: Engine, c: ContainerRecord, code: number): void {
+  const wasRunning = c.status === 'running' || c.status === 'paused' || c.status === 'restarting';
   c.status = 'exited';
   c.exitCode = code;
   c.pid = 0;
@@ -92,6 +94,7 @@ export function exitedContainer(engine: Engine, c: ContainerRecord, code: number
     detachFromSwarmNetworks(engine, c.id);
     delete c.gatewayIface;
   }
+  if (wasRunning) containerDied(engine, c, code);
 }
 
 export interface MainResult {
@@ -150,6 +153,7 @@ export function runMainProcess(
   c.startedAt = engine.now();
   c.exitCode = 0;
   c.listeners = [];
+  logContainerEvent(engine, c, 'start');
   return runMain(engine, c, detached, stdin);
 }
 
@@ -201,7 +205,7 @@ function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: 
     c.listeners = [...(c.listeners ?? []), ...result.daemon.listeners];
     if (result.daemon.termCode !== null) c.termExitCode = result.daemon.termCode;
     if (result.daemon.exitAfterMs !== undefined) c.exitAtMs = engine.nowMs() + result.daemon.exitAfterMs;
-    return { output: inTimeOrder(output), exitCode: null, removed: false };
+    return { output: onTerminal(c, inTimeOrder(output)), exitCode: null, removed: false };
   }
   exitedContainer(engine, c, result.code);
   let removed = false;
@@ -209,9 +213,10 @@ function runMain(engine: Engine, c: ContainerRecord, detached: boolean, stdin?: 
   else if (c.hostConfig.autoRemove) {
     engine.state.containers = engine.state.containers.filter((x) => x !== c);
     removeAnonymousVolumes(engine, c);
+    logContainerEvent(engine, c, 'destroy');
     removed = true;
   }
-  return { output: inTimeOrder(output), exitCode: result.code, removed };
+  return { output: onTerminal(c, inTimeOrder(output)), exitCode: result.code, removed };
 }
 
 /**
@@ -270,8 +275,10 @@ export function pushLogs(
   output: Array<{ stream: 'stdout' | 'stderr'; text: string; ms?: number }>,
 ): void {
   const startMs = Date.parse(c.startedAt);
+  // A terminal (`-t`) carries both streams as one, in the order written, lines ended CR LF.
+  const eol = c.tty ? '\r\n' : '\n';
   const ordered = output
-    .map((o, i) => ({ o, i, ms: o.ms ?? engine.nowMs() }))
+    .map((o, i) => ({ o: c.tty ? { ...o, stream: 'stdout' as const } : o, i, ms: o.ms ?? engine.nowMs() }))
     .sort(
       (a, b) =>
         a.ms - b.ms || (a.o.stream === b.o.stream ? 0 : a.o.stream === 'stderr' ? -1 : 1) || a.i - b.i,
@@ -292,12 +299,12 @@ export function pushLogs(
     }
     const lines = text.split('\n');
     const rest = lines.pop()!;
-    for (const line of lines) push(o.stream, `${line}\n`, held?.ms ?? ms);
+    for (const line of lines) push(o.stream, `${line}${eol}`, held?.ms ?? ms);
     if (rest) partial[o.stream] = { text: rest, ms: held && !lines.length ? held.ms : ms };
   }
   for (const stream of ['stderr', 'stdout'] as const) {
     const held = partial[stream];
-    if (held) push(stream, `${held.text}\n`, held.ms);
+    if (held) push(stream, `${held.text}${eol}`, held.ms);
   }
 }
 
@@ -383,14 +390,18 @@ export function execInContainer(
     user: opts.user ?? c.user,
     main: false,
     out: (t: string) => {
-      stdout += t;
-      combined += t;
-      chunks.push({ stream: 'stdout', text: t });
+      const text = opts.tty ? onlcr(t) : t;
+      stdout += text;
+      combined += text;
+      chunks.push({ stream: 'stdout', text });
     },
+    // A terminal (`-t`) carries stderr on the one stream too.
     err: (t: string) => {
-      stderr += t;
-      combined += t;
-      chunks.push({ stream: 'stderr', text: t });
+      const text = opts.tty ? onlcr(t) : t;
+      if (opts.tty) stdout += text;
+      else stderr += text;
+      combined += text;
+      chunks.push({ stream: opts.tty ? 'stdout' : 'stderr', text });
     },
   };
   const feed = opts.stdin;
@@ -403,4 +414,15 @@ export function execInContainer(
     return { stdout, stderr, combined, chunks, exitCode: 0 };
   }
   return { stdout, stderr, combined, chunks, exitCode: result.code };
+}
+
+/** What an attached client sees of a `-t` container: one stream, through the terminal. */
+function onTerminal(c: ContainerRecord, output: MainResult['output']): MainResult['output'] {
+  if (!c.tty) return output;
+  return output.map((o) => ({ ...o, stream: 'stdout' as const, text: onlcr(o.text) }));
+}
+
+/** A terminal's output processing (`onlcr`): each line feed goes out as CR LF. */
+function onlcr(text: string): string {
+  return text.replace(/\n/g, '\r\n');
 }

@@ -233,8 +233,8 @@ describe('dockerode: attach and exec with stdin', () => {
     s2.write('abc\r');
     s2.write('\x04');
     await ended2;
-    // The echo, then cat's output (the simulator does not turn its LF into CR LF).
-    expect(Buffer.concat(out).toString()).toBe('abc\r\nabc\n');
+    // The echo, then cat's output, its LF sent as CR LF by the terminal.
+    expect(Buffer.concat(out).toString()).toBe('abc\r\nabc\r\n');
     expect(await d.wait()).toEqual({ Error: null, StatusCode: 0 });
   });
 

@@ -7,6 +7,7 @@ import type { Engine } from '../../engine.ts';
 import { rfc3339Nano } from '../../go/json.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { getContainer } from '../../ops/containers.ts';
+import { logContainerEvent } from '../../ops/events.ts';
 import { isDir, listDir, makeDir, normalizePath, readFile, writeFile } from '../../tools/fs.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiRequest, ApiResponse } from '../http.ts';
@@ -81,7 +82,9 @@ function tarResponse(tar: Buffer): ApiResponse {
 export const archiveRoutes: Route[] = [
   get('/containers/{name:.*}/export', ({ engine, params }) => {
     const c = getContainer(engine, params.name!);
-    return tarResponse(tarArchive(walk(engine, c, '/', '').slice(1)));
+    const tar = tarArchive(walk(engine, c, '/', '').slice(1));
+    logContainerEvent(engine, c, 'export');
+    return tarResponse(tar);
   }),
   head('/containers/{name:.*}/archive', ({ engine, req, params }) => {
     const { c, stat } = statPath(engine, req, params.name!);
@@ -100,6 +103,7 @@ export const archiveRoutes: Route[] = [
             mtime: mtimeOf(c),
           },
         ];
+    logContainerEvent(engine, c, 'archive-path');
     return withStat(tarResponse(tarArchive(entries)), statHeader(c, stat));
   }),
   put('/containers/{name:.*}/archive', ({ engine, req, params }) => {
@@ -112,6 +116,7 @@ export const archiveRoutes: Route[] = [
       if (e.content === undefined) makeDir(c, path);
       else writeFile(c, path, e.content.toString('utf8'));
     }
+    logContainerEvent(engine, c, 'extract-to-dir');
     return emptyResponse(200);
   }),
 ];

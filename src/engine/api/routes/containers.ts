@@ -2,6 +2,7 @@
 
 import { listContainers } from '../../cli/commands/ps.ts';
 import type { Engine } from '../../engine.ts';
+import { subscribeEvents } from '../../model/events.ts';
 import type { ContainerRecord, LogLine } from '../../model/state.ts';
 import {
   type ContainerCreateRequest,
@@ -22,7 +23,9 @@ import {
   settleContainers,
 } from '../../ops/containers.ts';
 import { createWarnings } from '../../ops/create-warnings.ts';
+import { logContainerEvent } from '../../ops/events.ts';
 import { commitContainer } from '../../ops/images.ts';
+import { filterLogLines, logTail, logTimeNanos, logTimestamp, readLogs } from '../../ops/logs.ts';
 import { containerSummary } from '../../views/container-summary.ts';
 import { containerView } from '../../views/container-view.ts';
 import { ApiError } from '../errors.ts';
@@ -168,19 +171,22 @@ function settleIfDue(engine: Engine, c: ContainerRecord): void {
 }
 
 /**
- * The exit code once the container has run since `startedAt` and stopped. The record is held
- * itself, so a container removed as it ends (`--rm`) still gives its code.
+ * The exit code once the container has run since `startedAt` and stopped (or, for `removed`,
+ * once it is gone). The record is held itself, so a container removed as it ends (`--rm`) still
+ * gives its code.
  */
 async function untilExited(
   engine: Engine,
   c: ContainerRecord,
   startedAt: string,
   signal: AbortSignal,
+  condition: string,
 ): Promise<number> {
   for (;;) {
     settleIfDue(engine, c);
     const gone = !engine.state.containers.includes(c);
-    if (gone || (c.startedAt !== startedAt && !isRunning(c) && c.status !== 'created')) return c.exitCode;
+    const exited = c.startedAt !== startedAt && !isRunning(c) && c.status !== 'created';
+    if (gone || (condition !== 'removed' && exited)) return c.exitCode;
     if (signal.aborted) return c.exitCode;
     await sleep(20, signal, c);
   }
@@ -317,8 +323,24 @@ export const containerRoutes: Route[] = [
       const startedAt = c.startedAt;
       return streamResponse(200, 'application/json', {
         run: async (write, signal) => {
-          const code = await untilExited(engine, c, startedAt, signal);
-          write(Buffer.from(`${plainJson({ Error: null, StatusCode: code })}\n`));
+          let answered = false;
+          const answer = (code: number) => {
+            if (answered) return;
+            answered = true;
+            write(Buffer.from(`${plainJson({ Error: null, StatusCode: code })}\n`));
+          };
+          // Answered as the die or destroy happens, before the request that caused it is: a
+          // `--rm` container whose start fails is removed, and `docker run` must read its wait's
+          // answer before the start's error, or it reports the wait cancelled.
+          const unsubscribe = subscribeEvents(engine, (ev) => {
+            if (ev.type !== 'container' || ev.actorId !== c.id) return;
+            if (ev.action === (condition === 'removed' ? 'destroy' : 'die')) answer(c.exitCode);
+          });
+          try {
+            answer(await untilExited(engine, c, startedAt, signal, condition));
+          } finally {
+            unsubscribe();
+          }
         },
       });
     }
@@ -331,6 +353,7 @@ export const containerRoutes: Route[] = [
     const wantErr = boolValue(req, 'stderr');
     const logs = boolValue(req, 'logs');
     const stream = boolValue(req, 'stream');
+    logContainerEvent(engine, c, 'attach');
     // Stdin goes to a container that keeps it open (`-i`); the simulator feeds it to the main
     // process of the next start. A running process gets nothing more (its input was read).
     const stdin = stream && boolValue(req, 'stdin') && c.openStdin && !isRunning(c) ? req.stdin : undefined;
@@ -402,16 +425,38 @@ export const containerRoutes: Route[] = [
     if (!wantOut && !wantErr) throw new ApiError(400, 'Bad parameters: you must choose at least one stream');
     const c = getContainer(engine, params.name!);
     const timestamps = boolValue(req, 'timestamps');
-    const tail = req.query.get('tail') ?? 'all';
-    let lines = c.logs.filter((l) => (l.stream === 'stdout' ? wantOut : wantErr));
-    if (/^\d+$/.test(tail)) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
-    const chunks = lines.map((l) => {
-      const text = Buffer.from(timestamps ? `${l.time} ${l.text}` : l.text);
-      return c.tty ? text : frame(l.stream, text);
-    });
-    return streamResponse(200, 'application/vnd.docker.raw-stream', {
-      run: async (write) => {
+    const untilText = req.query.get('until') ?? '';
+    const query = {
+      tail: logTail(req.query.get('tail') ?? ''),
+      since: logTimeNanos(req.query.get('since') ?? ''),
+      until: untilText === '0' ? null : logTimeNanos(untilText),
+    };
+    // The writer drops the streams not asked for (after the tail took lines of both).
+    const encode = (lines: LogLine[]) =>
+      lines
+        .filter((l) => (l.stream === 'stdout' ? wantOut : wantErr))
+        .map((l) => {
+          const text = Buffer.from(timestamps ? `${logTimestamp(l.time)} ${l.text}` : l.text);
+          return c.tty ? text : frame(l.stream, text);
+        });
+    const chunks = encode(readLogs(c, query));
+    const follow = boolValue(req, 'follow');
+    let seen = c.logs.length;
+    // No Content-Type: the daemon flushes the headers before it writes anything.
+    return streamResponse(200, null, {
+      run: async (write, signal) => {
         for (const chunk of chunks) write(chunk);
+        // `follow`: what a running container writes from now on, until it stops or the client leaves.
+        if (!follow || !isRunning(c)) return;
+        const startedAt = c.startedAt;
+        for (;;) {
+          await sleep(50, signal, c);
+          settleIfDue(engine, c);
+          for (const chunk of encode(filterLogLines(c.logs.slice(seen), query))) write(chunk);
+          seen = c.logs.length;
+          const gone = !engine.state.containers.includes(c);
+          if (signal.aborted || gone || !isRunning(c) || c.startedAt !== startedAt) return;
+        }
       },
     });
   }),

@@ -1,6 +1,7 @@
 /** Exec instances: `POST /containers/{id}/exec`, `POST /exec/{id}/start`, `GET /exec/{id}/json`. */
 
 import { EngineError } from '../../errors.ts';
+import { execNeverStarted } from '../../ops/events.ts';
 import {
   checkExecStartable,
   type ExecCreateRequest,
@@ -85,6 +86,8 @@ export const execRoutes: Route[] = [
       try {
         const res = execStart(engine, rec, { tty, ...(feed ? { stdin: feed } : {}) });
         if (res.awaitingStdin) return null;
+        // A process that never started: the daemon's error, on stdout whatever was attached.
+        if (execNeverStarted(res)) return [startError(res.stdout.replace(/\r?\n$/, ''))];
         // Streams the exec was not created attached to are discarded, as the daemon does.
         return res.chunks
           .filter((c) => (c.stream === 'stdout' || tty ? rec.attachStdout : rec.attachStderr))
@@ -92,8 +95,13 @@ export const execRoutes: Route[] = [
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         // After the hijack the daemon can only write the error into the stream.
-        return [Buffer.from(`${e.message}\r\n`)];
+        return [startError(e.message)];
       }
+    };
+    // `stdout.Write([]byte(err.Error() + "\r\n"))`, framed unless the start asked for a terminal.
+    const startError = (message: string) => {
+      const text = Buffer.from(`${message}\r\n`);
+      return tty ? text : frame('stdout', text);
     };
     const now = runExec(stdin?.text);
     return upgradeResponse(

@@ -6,6 +6,7 @@ import { containerInspectionRoutes } from './container-inspection.ts';
 import { containerUpdateRoutes } from './container-update.ts';
 import { containerRoutes } from './containers.ts';
 import { distributionRoutes } from './distribution.ts';
+import { eventRoutes } from './events.ts';
 import { execRoutes } from './exec.ts';
 import { imageTransferRoutes } from './image-transfer.ts';
 import { imageRoutes } from './images.ts';
@@ -17,6 +18,7 @@ import { volumeRoutes } from './volumes.ts';
 export function allRoutes(): Route[] {
   return withCliRoundTrips([
     ...systemRoutes,
+    ...eventRoutes,
     ...networkRoutes,
     ...containerRoutes,
     ...containerUpdateRoutes,

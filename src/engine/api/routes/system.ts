@@ -1,4 +1,4 @@
-/** `/_ping`, `/events`, `/version`, `/info`, `/plugins`, `/system/df`, `/build/prune`: the daemon's own endpoints. */
+/** `/_ping`, `/version`, `/info`, `/plugins`, `/system/df`, `/build/prune`: the daemon's own endpoints. */
 import { f, type GoSlice, type GoStruct, goSlice, goStruct } from '../../go/values.ts';
 
 import { buildCachePrune, diskUsage } from '../../ops/system.ts';
@@ -17,7 +17,6 @@ import {
   goJsonResponse,
   jsonResponse,
   SERVER_HEADER,
-  streamResponse,
 } from '../respond.ts';
 import { atoi, get, head, post, type Route } from '../route.ts';
 import { compareVersions } from '../versions.ts';
@@ -38,55 +37,12 @@ function ping(method: 'GET' | 'HEAD'): ApiResponse {
   return { status: 200, headers, body: Buffer.from(method === 'HEAD' ? '' : 'OK') };
 }
 
-/** Go's `strconv.ParseInt` on a decimal int64, its error as the handler returns it (a 500). */
-function parseInt64(text: string): number {
-  if (!/^[+-]?\d+$/.test(text)) {
-    throw new ApiError(500, `strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
-  }
-  if (Math.abs(Number(text)) >= 2 ** 63) {
-    throw new ApiError(500, `strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`);
-  }
-  return Number(text);
-}
-
-/** The events route's `eventTime` (`timetypes.ParseTimestamps`): `SECONDS[.NANOS]` in ms, null when empty. */
-function eventTime(text: string): number | null {
-  if (text === '') return null;
-  const dot = text.indexOf('.');
-  const seconds = parseInt64(dot < 0 ? text : text.slice(0, dot));
-  if (dot < 0) return seconds * 1000;
-  const fraction = text.slice(dot + 1);
-  const nanos = parseInt64(fraction) * 10 ** (9 - fraction.length);
-  return seconds * 1000 + nanos / 1e6;
-}
-
 export const systemRoutes: Route[] = [
   get('/_ping', () => {
     // Go sniffs the type after the handler wrote, so it comes after Date and Content-Length.
     return { ...ping('GET'), sniffedType: 'text/plain; charset=utf-8' };
   }),
   head('/_ping', () => ping('HEAD')),
-  get('/events', ({ req }) => {
-    const since = req.query.get('since') ?? '';
-    const untilText = req.query.get('until') ?? '';
-    const sinceAt = eventTime(since);
-    const untilAt = eventTime(untilText);
-    if (untilAt !== null && untilAt < (sinceAt ?? 0)) {
-      throw new ApiError(400, `\`since\` time (${since}) cannot be after \`until\` time (${untilText})`);
-    }
-    parseFiltersParam(req);
-    const until = req.query.get('until');
-    return streamResponse(200, 'application/json', {
-      // The simulator keeps no event log: a bounded query ends at once, a live one waits for the client.
-      run: (_write, signal) =>
-        until !== null
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
-              if (signal.aborted) resolve();
-              else signal.addEventListener('abort', () => resolve(), { once: true });
-            }),
-    });
-  }),
   get('/version', () => goJsonResponse(200, versionView())),
   get('/info', ({ engine, version }) => {
     const info = infoView(engine) as GoStruct;

@@ -4,7 +4,7 @@
  */
 
 import { EngineError } from '../../errors.ts';
-import type { ContainerRecord } from '../../model/state.ts';
+import type { ContainerRecord, LogLine } from '../../model/state.ts';
 import {
   containerKill,
   containerPause,
@@ -20,11 +20,14 @@ import {
   isBeingRemoved,
   isRunning,
 } from '../../ops/containers.ts';
+import { cliEventTimestamp, logContainerEvent } from '../../ops/events.ts';
+import { logTail, logTimeNanos, logTimestamp, readLogs } from '../../ops/logs.ts';
 import { containerView } from '../../views/container-view.ts';
 import type { CommandContext, GroupCommand, LeafCommand } from '../command.ts';
-import { inspectObjects, printNoSuchOrDaemonError } from '../common.ts';
+import { inspectObjects, printDaemonError, printNoSuchOrDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
 import { filterFlag } from '../flags.ts';
+import { ExitError } from '../terminal.ts';
 import { execCommand } from './exec.ts';
 import { lsCommand, psCommand } from './ps.ts';
 import { createCommand, runCommand } from './run.ts';
@@ -89,6 +92,8 @@ const start: LeafCommand = {
     if (ctx.flags.bool('attach')) {
       const term = ctx.args[0]!;
       try {
+        // The CLI attaches, then starts.
+        logContainerEvent(ctx.engine, getContainer(ctx.engine, term), 'attach');
         const res = containerStart(ctx.engine, term);
         for (const o of res?.output ?? []) {
           if (o.stream === 'stdout') ctx.term.out(o.text);
@@ -288,11 +293,26 @@ const logs: LeafCommand = {
       );
       return 1;
     }
-    let lines = c.logs;
-    const tail = ctx.flags.string('tail', 'all');
-    if (tail !== 'all' && /^\d+$/.test(tail)) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
+    // The client turns --since/--until into Unix times (see cli/commands/events.ts on durations).
+    const now = ctx.engine.nowMs();
+    const times = ['since', 'until'].map((flag) => {
+      const value = ctx.flags.string(flag);
+      return value === '' ? '' : cliEventTimestamp(value, now);
+    });
+    for (const t of times) if (t instanceof Error) throw new ExitError(1, t.message);
+    const [since = '', until = ''] = times as string[];
+    let lines: LogLine[];
+    try {
+      lines = readLogs(c, {
+        tail: logTail(ctx.flags.string('tail', 'all')),
+        since: logTimeNanos(since),
+        until: until === '0' ? null : logTimeNanos(until),
+      });
+    } catch (e) {
+      return printDaemonError(ctx, e);
+    }
     for (const l of lines) {
-      const text = ctx.flags.bool('timestamps') ? `${l.time} ${l.text}` : l.text;
+      const text = ctx.flags.bool('timestamps') ? `${logTimestamp(l.time)} ${l.text}` : l.text;
       if (l.stream === 'stdout') ctx.term.out(text);
       else ctx.term.err(text);
     }

@@ -1,9 +1,12 @@
 /** `docker exec`: runs a program in a running container through the in-container tools. */
 
+import { createHash } from 'node:crypto';
 import { EngineError } from '../../errors.ts';
 import { hostFiles } from '../../host-programs/host-fs.ts';
+import { allEvents } from '../../model/events.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { getContainer } from '../../ops/containers.ts';
+import { logExecEnd, logExecEvent } from '../../ops/events.ts';
 import { execCwdFailure } from '../../ops/exec-cwd.ts';
 import { execInContainer } from '../../tools/main-process.ts';
 import type { LeafCommand } from '../command.ts';
@@ -55,6 +58,16 @@ export const execCommand: LeafCommand = {
     if (ctx.flags.bool('interactive') && ctx.flags.bool('tty') && !ctx.flags.bool('detach')) {
       throw new ExitError(1, 'the input device is not a TTY');
     }
+    // The daemon's exec instance: its ID only shows in events here (derived, so the sandbox's
+    // ID sequence is not used up by execs the CLI runs in process).
+    const execId = createHash('sha256')
+      .update(`${c.id}\0${argv.join(' ')}\0${ctx.engine.nowMs()}\0${allEvents(ctx.engine).length}`)
+      .digest('hex');
+    const started = c.status === 'running';
+    if (started) {
+      logExecEvent(ctx.engine, c, execId, argv, 'exec_create');
+      logExecEvent(ctx.engine, c, execId, argv, 'exec_start');
+    }
     try {
       const badCwd =
         c.status === 'running' && ctx.flags.string('workdir')
@@ -70,6 +83,7 @@ export const execCommand: LeafCommand = {
           detach: ctx.flags.bool('detach'),
           ref: term,
         });
+      if (started) logExecEnd(ctx.engine, c, execId, argv, res);
       if (ctx.flags.bool('detach')) return 0;
       for (const chunk of res.chunks) {
         // A terminal (-t) carries both streams on one.

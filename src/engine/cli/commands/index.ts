@@ -18,3 +18,4 @@ import './volume.ts';
 import './container-update.ts';
 import './image-transfer.ts';
 import './recorded-extras.ts';
+import './events.ts';

@@ -1,13 +1,14 @@
 /** `docker ps` / `docker container ls`: filters, the CLI's container context and its formats. */
 
 import type { Engine } from '../../engine.ts';
-import { badRequest, EngineError, notFound } from '../../errors.ts';
+import { badRequest, EngineError, serverError } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
 import { dockerTemplateFuncs, parseTemplate, TemplateError } from '../../go/template.ts';
 import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { containerMounts } from '../../ops/container-mounts.ts';
 import { isRunning, settleContainers } from '../../ops/containers.ts';
+import { filterPorts, goAtoi, goStringList } from '../../ops/filter-args.ts';
 import { findImage, referenceMatches } from '../../ops/images.ts';
 import { containerNetworkNames } from '../../views/container-view.ts';
 import { humanDuration, humanSize, timeMs } from '../../views/human-units.ts';
@@ -193,25 +194,37 @@ export function listContainers(
 ): ContainerRecord[] {
   settleContainers(engine);
   const { filters } = opts;
+  // reduceContainers: the keys (`Validate`), then foldFilter's checks in its order.
   for (const key of Object.keys(filters))
     if (!FILTER_KEYS.has(key)) throw badRequest(`Invalid filter '${key}'`);
+  const exited = (filters.exited ?? []).map(goAtoi);
   for (const s of filters.status ?? [])
     if (!STATUSES.has(s)) throw badRequest(`Invalid filter 'status=${s}'`);
-  for (const s of filters.exited ?? [])
-    if (!/^-?\d+$/.test(s)) throw badRequest(`Invalid filter 'exited=${s}'`);
+  const isTask = filters['is-task'];
+  if (isTask && !isTask.includes('true') && !isTask.includes('false')) {
+    throw badRequest(`Invalid filter 'is-task=${goStringList(isTask)}'`);
+  }
   for (const s of filters.health ?? [])
     if (!HEALTH_VALUES.has(s)) throw badRequest(`Unrecognised filter value for health: ${s}`);
-  // before/since name a container; the list keeps only those created after/before it.
+  // before/since name a container by full ID or name (the view's exact lookup, a 500 when none
+  // is); the list keeps only those created after/before the last one named.
   const order = (c: ContainerRecord) => engine.state.containers.findIndex((x) => x.id === c.id);
   const boundary = (key: 'before' | 'since') => {
-    const term = filters[key]?.at(-1);
-    if (term === undefined) return undefined;
-    const c = engine.state.containers.find((x) => x.id === term || x.name === term || x.id.startsWith(term));
-    if (!c) throw notFound(`no such container ${term}`);
-    return order(c);
+    let found: number | undefined;
+    for (const term of filters[key] ?? []) {
+      const name = term.replace(/^\//, '');
+      const c =
+        engine.state.containers.find((x) => x.id === term) ??
+        engine.state.containers.find((x) => x.name === name);
+      if (!c) throw serverError(`no such container ${term}`);
+      found = order(c);
+    }
+    return found;
   };
   const before = boundary('before');
   const since = boundary('since');
+  const published = new Set((filters.publish ?? []).flatMap((p) => filterPorts('publish', p)));
+  const exposed = new Set((filters.expose ?? []).flatMap((p) => filterPorts('expose', p)));
   // The daemon lists from a copy that its handling of a just-finished exit has not updated yet.
   let list = engine.state.containers
     .map((c) => (c.exitUnseen === undefined ? c : asListedBeforeExit(c)))
@@ -224,7 +237,7 @@ export function listContainers(
     if (filters.id?.length && !filters.id.some((i) => c.id.startsWith(i))) return false;
     if (filters.status?.length && !filters.status.includes(c.status)) return false;
     if (filters.exited?.length) {
-      if (c.status !== 'exited' || !filters.exited.some((e) => Number(e) === c.exitCode)) return false;
+      if (c.status !== 'exited' || !exited.includes(c.exitCode)) return false;
     }
     if (filters.label?.length) {
       for (const l of filters.label) {
@@ -242,10 +255,9 @@ export function listContainers(
         nets.some((nw) => nw && (nw.name === n || (started && nw.id.startsWith(n))));
       if (!filters.network.some(matches)) return false;
     }
-    if (filters['is-task']?.length) {
+    if (isTask) {
       const managed = 'com.docker.swarm.task.id' in c.labels;
-      if (filters['is-task'].includes('true') && !managed) return false;
-      if (filters['is-task'].includes('false') && managed) return false;
+      if (isTask.includes('true') ? !managed : managed) return false;
     }
     // No container has a healthcheck here: only `none` matches.
     if (filters.health?.length && !filters.health.includes('none')) return false;
@@ -257,18 +269,12 @@ export function listContainers(
       });
       if (!ok) return false;
     }
-    if (filters.publish?.length) {
-      const ok = filters.publish.some((p) => {
-        const [port, proto] = p.split('/') as [string, string | undefined];
-        return Object.entries(c.boundPorts).some(([k, list]) =>
-          list.some((b) => b.hostPort === port && (!proto || k.endsWith(`/${proto}`))),
-        );
-      });
-      if (!ok) return false;
-    }
-    if (filters.expose?.length) {
-      const ok = filters.expose.some((p) => c.exposedPorts.includes(p.includes('/') ? p : `${p}/tcp`));
-      if (!ok) return false;
+    if (published.size || exposed.size) {
+      // One port matching either filter keeps the container.
+      const byHost = Object.entries(c.boundPorts).some(([k, list]) =>
+        list.some((b) => published.has(`${b.hostPort}/${k.split('/')[1] ?? 'tcp'}`)),
+      );
+      if (!byHost && !c.exposedPorts.some((p) => exposed.has(p))) return false;
     }
     if (filters.volume?.length) {
       // A mount matches by destination, or by its volume name (a bind by its source).

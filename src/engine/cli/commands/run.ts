@@ -6,6 +6,7 @@ import { hostFiles } from '../../host-programs/host-fs.ts';
 import type { ContainerRecord } from '../../model/state.ts';
 import { containerCreate, removeContainerRecord, startContainer } from '../../ops/containers.ts';
 import { createWarnings } from '../../ops/create-warnings.ts';
+import { logContainerEvent } from '../../ops/events.ts';
 import { BadReference, findImage, parseReference, pullImage } from '../../ops/images.ts';
 import type { CommandContext, LeafCommand } from '../command.ts';
 import { ExitError } from '../terminal.ts';
@@ -84,6 +85,8 @@ const run: LeafCommand = {
     const c = createWithPull(ctx, true);
     const detach = ctx.flags.bool('detach');
     if (detach) ctx.term.println(c.id);
+    // An attached run attaches before it starts the container.
+    else logContainerEvent(ctx.engine, c, 'attach');
     return startAndReport(ctx, ctx.engine, c, detach);
   },
 };
