@@ -211,6 +211,8 @@ export interface ContainerRecord {
   swarmRemoveAtMs?: number;
   /** Files written inside the container (`sh -c 'echo x > /f'`). */
   files?: Record<string, string>;
+  /** Paths of the image the container removed (`rm /etc/os-release`): whiteouts in its layer. */
+  deletedPaths?: string[];
   /** Executions (`docker exec`) known to the API. */
   execIds?: string[];
   /** `Config.Volumes`: the paths the create asked volumes for (`-v /data`). */

@@ -49,10 +49,22 @@ export function normalizePath(cwd: string, path: string): string {
   return `/${parts.join('/')}`;
 }
 
+/** Files Docker mounts into every container (not in its layer: `rm` cannot hide them). */
+const MOUNTED_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'];
+
+/** Files of the image itself. */
+const IMAGE_FILES = ['/etc/passwd', '/etc/mtab', '/etc/os-release'];
+
+/** Whether `path` is gone from the container: it, or a directory above it, was removed. */
+export function isDeleted(c: ContainerRecord, path: string): boolean {
+  return (c.deletedPaths ?? []).some((d) => path === d || path.startsWith(`${d}/`));
+}
+
 /** The generated and image files, then what was written. */
 export function readFile(engine: Engine, c: ContainerRecord, path: string): string | null {
   const written = c.files?.[path];
   if (written !== undefined) return written;
+  if (isDeleted(c, path)) return null;
   switch (path) {
     case '/etc/hosts':
       return hostsFile(engine, c);
@@ -86,6 +98,8 @@ export function imageOf(engine: Engine, c: ContainerRecord) {
 }
 
 export function isDir(c: ContainerRecord, path: string): boolean {
+  if (c.files?.[`${path}/`] !== undefined) return true;
+  if (isDeleted(c, path)) return Object.keys(c.files ?? {}).some((f) => f.startsWith(`${path}/`));
   if (BASE_DIRS.includes(path)) return true;
   return (
     (c.files?.[`${path}/`] ?? null) !== null ||
@@ -94,13 +108,46 @@ export function isDir(c: ContainerRecord, path: string): boolean {
 }
 
 export function writeFile(c: ContainerRecord, path: string, content: string, append = false): void {
+  undelete(c, path);
   c.files ??= {};
   c.files[path] = append ? (c.files[path] ?? '') + content : content;
 }
 
 export function makeDir(c: ContainerRecord, path: string): void {
+  undelete(c, path);
   c.files ??= {};
   c.files[`${path}/`] = '';
+}
+
+/** A path written again after its removal is there again (and the directories above it). */
+function undelete(c: ContainerRecord, path: string): void {
+  if (!c.deletedPaths) return;
+  c.deletedPaths = c.deletedPaths.filter((d) => d !== path && !path.startsWith(`${d}/`));
+  if (c.deletedPaths.length === 0) delete c.deletedPaths;
+}
+
+/**
+ * `rm` (with `-r` for a directory): what the container wrote there goes, and what the image had
+ * there is hidden (a whiteout in the container's layer). False when there was nothing.
+ */
+export function removePath(engine: Engine, c: ContainerRecord, path: string): boolean {
+  const existed = exists(engine, c, path);
+  for (const f of Object.keys(c.files ?? {})) {
+    if (f === path || f === `${path}/` || f.startsWith(`${path}/`)) delete c.files![f];
+  }
+  // Docker's own files (/etc/hosts...) are mounts, not the image's: nothing to hide.
+  if (existed && !MOUNTED_FILES.includes(path) && (exists(engine, c, path) || inImage(engine, c, path))) {
+    c.deletedPaths = [...(c.deletedPaths ?? []), path];
+  }
+  return existed;
+}
+
+/** Whether the image itself has `path` (its base layout or a committed file). */
+function inImage(engine: Engine, c: ContainerRecord, path: string): boolean {
+  if (BASE_DIRS.includes(path) || IMAGE_FILES.includes(path)) return true;
+  const img = engine.state.images.find((i) => i.id === c.imageId);
+  const files = img?.commit?.files ?? {};
+  return path in files || `${path}/` in files || Object.keys(files).some((f) => f.startsWith(`${path}/`));
 }
 
 /** Entries directly under `dir`. */
@@ -116,7 +163,8 @@ export function listDir(c: ContainerRecord, dir: string): string[] {
     '/etc/mtab',
     '/etc/os-release',
   ];
-  for (const p of [...base, ...Object.keys(c.files ?? {})]) {
+  const written = Object.keys(c.files ?? {});
+  for (const p of [...base.filter((b) => !isDeleted(c, b.replace(/\/$/, ''))), ...written]) {
     if (!p.startsWith(prefix) || p === prefix) continue;
     const rest = p.slice(prefix.length).replace(/\/$/, '');
     const first = rest.split('/')[0];

@@ -6,7 +6,7 @@ import { Terminal } from '../cli/terminal.ts';
 import type { HostProgram } from '../host-programs/registry.ts';
 import { tr } from '../host-programs/text.ts';
 import { dateCommand } from './date.ts';
-import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, writeFile } from './fs.ts';
+import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, removePath, writeFile } from './fs.ts';
 import { nc } from './nc.ts';
 import { curl, hostname, ip, nslookup, ping, wget } from './net-tools.ts';
 import { netstat } from './netstat.ts';
@@ -147,22 +147,12 @@ const programs: Record<string, Program> = {
   },
   rm(p) {
     for (const f of p.argv.slice(1).filter((a) => !a.startsWith('-'))) {
-      const path = normalizePath(p.cwd, f);
-      if (p.container.files) delete p.container.files[path];
+      removePath(p.engine, p.container, normalizePath(p.cwd, f));
     }
     return exited(0);
   },
   id,
   whoami,
-  tty(p) {
-    // Docker gives a process a terminal (`-t`) together with TERM.
-    if (getEnv(p, 'TERM') === undefined) {
-      p.out('not a tty\n');
-      return exited(1);
-    }
-    p.out('/dev/pts/0\n');
-    return exited(0);
-  },
   uname(p) {
     const flag = p.argv[1] ?? '-s';
     const parts: Record<string, string> = {
