@@ -283,11 +283,6 @@ export function runShellSync(
   return step.value;
 }
 
-/** Whether an exception is the interpreter's own unwinding (it must pass through drivers). */
-export function isShellUnwind(e: unknown): boolean {
-  return e instanceof Stop || e instanceof ExitSig;
-}
-
 /** Runs a script with a driver whose programs are asynchronous (the sandbox host's). */
 export async function runShellAsync(
   script: string,

@@ -153,6 +153,15 @@ const programs: Record<string, Program> = {
   },
   id,
   whoami,
+  tty(p) {
+    // Docker gives a process a terminal (`-t`) together with TERM.
+    if (getEnv(p, 'TERM') === undefined) {
+      p.out('not a tty\n');
+      return exited(1);
+    }
+    p.out('/dev/pts/0\n');
+    return exited(0);
+  },
   uname(p) {
     const flag = p.argv[1] ?? '-s';
     const parts: Record<string, string> = {

@@ -23,7 +23,7 @@ import {
 import { HUMAN_PAUSE_MS } from '../clock.ts';
 import type { ContainerRecord } from '../model/state.ts';
 import { dateCommand } from './date.ts';
-import { isDir, listDir, normalizePath, readFile, writeFile } from './fs.ts';
+import { isDir, listDir, readFile, writeFile } from './fs.ts';
 import { type Daemon, derive, exited, getEnv, type Proc, type ProcResult } from './process.ts';
 
 export type Runner = (proc: Proc) => ProcResult;
@@ -84,7 +84,7 @@ function ashBucket(entry: string): number {
 }
 
 /** The environment ash gives its children: by bucket, in the order variables were made. */
-export function ashOrder(env: string[]): string[] {
+function ashOrder(env: string[]): string[] {
   return env
     .map((e, i) => ({ e, i, b: ashBucket(e) }))
     .sort((x, y) => x.b - y.b || x.i - y.i)
@@ -378,9 +378,4 @@ export function signalScript(c: ContainerRecord, sig: string, at: number, killAf
   if (killAfterMs !== undefined) s.signals.push({ sig: 'KILL', at: when + killAfterMs });
   if (s.idle === 'blocked') delete s.idle;
   return when;
-}
-
-/** The script's file for `sh FILE`, read in the container. */
-export function scriptFile(proc: Proc, file: string): string | null {
-  return readFile(proc.engine, proc.container, normalizePath(proc.cwd, file));
 }
