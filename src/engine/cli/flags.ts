@@ -225,6 +225,10 @@ export class FlagValues {
   has(name: string): boolean {
     return this.parsed.values.has(name);
   }
+  /** The flags given on the command line (pflag's `Changed`), by long name. */
+  names(): string[] {
+    return [...this.parsed.values.keys()];
+  }
   string(name: string, fallback = ''): string {
     const v = this.parsed.values.get(name);
     return v?.length ? v[v.length - 1]! : fallback;

@@ -330,6 +330,11 @@ class Printer {
         this.printStruct(v, verb, depth);
         return;
       case 'slice':
+        // A []byte under %s, %q, %x, %X prints as the string it holds.
+        if (v.elemType === 'uint8' && 'sqxX'.includes(verb)) {
+          this.fmtString(Buffer.from(v.items as number[]).toString('utf8'), verb);
+          return;
+        }
         this.buf += '[';
         v.items.forEach((item, i) => {
           if (i > 0) this.buf += ' ';

@@ -117,7 +117,11 @@ export function isGoObject(v: GoValue): v is GoFloat | GoStruct | GoMap | GoSlic
   return typeof v === 'object' && v !== null;
 }
 
-/** Is `v` Go's zero value for its type (what `omitempty` and template `if` test)? */
+/**
+ * Is `v` empty as encoding/json's `omitempty` tests it (`isEmptyValue`): false, 0, "", a nil
+ * pointer (`goPtr(null)`) or interface (`null`), an empty (or nil) map or slice. A struct is never
+ * empty, nor a pointer to one, however zero: `time.Time` and `"Spec": {}` stay.
+ */
 export function isZero(v: GoValue): boolean {
   if (v === null || v === '' || v === 0 || v === false) return true;
   if (typeof v !== 'object') return false;
@@ -128,18 +132,17 @@ export function isZero(v: GoValue): boolean {
       return Object.keys(v.entries).length === 0;
     case 'slice':
       return v.items.length === 0;
-    case 'time':
-      return v.rfc3339 === '0001-01-01T00:00:00Z';
     case 'ptr':
+      return v.elem === null;
+    case 'time':
     case 'func':
     case 'struct':
       return false;
   }
 }
 
-/** Template truth: empty strings, zero numbers, empty maps and slices, nil are false; structs true. */
+/** Template truth (text/template's `isTrue`): as `isZero`, with structs (times too) true. */
 export function isTruthy(v: GoValue): boolean {
-  if (v !== null && typeof v === 'object' && v.kind === 'time') return true;
   return !isZero(v);
 }
 

@@ -431,6 +431,23 @@ export interface SwarmRecord {
   nodeLabels?: Record<string, string>;
   /** Removed services whose names the node's DNS still answers until it has cleaned up. */
   fadingServices?: Array<{ name: string; vips: Array<{ networkId: string; addr: string }>; untilMs: number }>;
+  /** `docker secret create`, `docker config create`. */
+  secrets?: SwarmObjectRecord[];
+  configs?: SwarmObjectRecord[];
+}
+
+/** A swarm secret or config. */
+export interface SwarmObjectRecord {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** The payload, base64 (a secret's is never shown). */
+  data: string;
+  /** `Spec.Templating.Name`, when set. */
+  templating?: string;
+  version: number;
+  created: string;
+  updated: string;
 }
 
 /** The parts of a service's spec an update can change, as kept for `PreviousSpec`. */
@@ -477,8 +494,16 @@ export interface ServiceRecord {
    * one starts (swarm clock ms).
    */
   rollout?: { slots: number[]; nextAtMs: number };
-  /** A rolling update of the task template (not a scale): when it started and when it is done (swarm clock ms). */
-  updateStatus?: { startedAtMs: number; completesAtMs: number };
+  /**
+   * A rolling update of the task template (not a scale), or a rollback: when it started and when
+   * it is done (swarm clock ms).
+   */
+  updateStatus?: { startedAtMs: number; completesAtMs: number; rollback?: boolean };
+  /**
+   * Networks (IDs) on which the node has learned the service's name: one of its tasks has run
+   * there. Until then the name does not resolve, even with a virtual IP.
+   */
+  dnsBound?: string[];
 }
 
 export interface TaskRecord {

@@ -1,7 +1,8 @@
 /**
  * Swarm names in the embedded DNS, as seen from a network: a service's name (and its network
  * aliases) resolves to its virtual IP there, `tasks.<service>` to the addresses of its running
- * task containers there.
+ * task containers there; neither before one of its tasks has run on the network on this node
+ * (the node learns the service binding from its task's endpoint), and the name stays after.
  */
 import type { EngineState, ServiceRecord } from '../model/state.ts';
 
@@ -20,6 +21,8 @@ export function serviceDnsLookup(state: EngineState, networkId: string, name: st
   const lower = name.toLowerCase();
   for (const s of services) {
     const attached = s.networks.find((n) => n.target === networkId);
+    // Until one of its tasks has run on the network here, the node has no record of the service.
+    if (s.dnsBound && !s.dnsBound.includes(networkId)) continue;
     const vip = s.vips?.find((v) => v.networkId === networkId);
     if (!vip && !(s.endpointMode === 'dnsrr' && attached)) continue;
     const aliases = attached?.aliases ?? [];

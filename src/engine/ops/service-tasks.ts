@@ -245,6 +245,10 @@ function runTask(engine: Engine, swarm: SwarmRecord, service: ServiceRecord, tas
     c.hostConfig.networkMode = 'default';
     task.state = 'running';
     task.containerId = c.id;
+    // Its networks now know the service's name on this node (see `ServiceRecord.dnsBound`).
+    if (service.dnsBound) {
+      for (const { nw } of nets) if (!service.dnsBound.includes(nw.id)) service.dnsBound.push(nw.id);
+    }
   } catch {
     task.state = 'failed';
     if (c) removeContainerRecord(engine, c);

@@ -25,9 +25,10 @@ import {
   scheduleTask,
   settleTasks,
   swarmNowMs,
+  taskName,
 } from './service-tasks.ts';
 
-import { ingressNetwork, nextIndex, requireManager } from './swarm.ts';
+import { findNode, ingressNetwork, nextIndex, requireManager } from './swarm.ts';
 
 export interface PortConfigRequest {
   Protocol?: string;
@@ -149,6 +150,7 @@ export function serviceCreate(
     tasks: [],
     version: nextIndex(swarm),
     vips: [],
+    dnsBound: [],
   };
   if (endpointMode === 'dnsrr') {
     service.endpointMode = 'dnsrr';
@@ -485,6 +487,8 @@ export function serviceUpdate(
   change: ServiceChange,
   /** The service version the client read (`?version=`): another one is out of sequence. */
   version?: number,
+  /** A rollback (`rollback=previous`): the update status says so. */
+  rollback = false,
 ): { service: ServiceRecord; warnings: string[] } {
   const swarm = requireManager(engine);
   const service = findService(engine, term);
@@ -525,8 +529,8 @@ export function serviceUpdate(
   service.version = nextIndex(swarm);
   service.updated = engine.now();
   syncVips(engine, service);
+  const now = swarmNowMs(engine);
   if (dirty(before) !== dirty(after)) {
-    const now = swarmNowMs(engine);
     const slots = currentTasks(service)
       .map((t) => t.slot)
       .filter((s) => s <= (service.mode === 'global' ? 0 : service.replicas))
@@ -535,12 +539,46 @@ export function serviceUpdate(
       service.rollout = { slots, nextAtMs: now };
       service.updateStatus = { startedAtMs: now, completesAtMs: now + FIRST_LOOKUP_MS * slots.length };
     }
+  } else if (rollback) {
+    // Nothing to roll back task by task: the updater completes the rollback at once.
+    service.updateStatus = { startedAtMs: now, completesAtMs: now };
   } else if (!service.rollout) {
     // The manager resets the update status with every update; nothing to roll, none is set again.
     delete service.updateStatus;
   }
+  if (rollback && service.updateStatus) service.updateStatus.rollback = true;
   reconcile(engine, service);
   return { service, warnings: change.image !== undefined ? [digestWarning(service.image)] : [] };
+}
+
+/**
+ * `POST /services/{id}/update?rollback=previous`: the spec before the last update comes back
+ * (and the current one becomes the previous), as swarmkit swaps them.
+ */
+export function serviceRollback(
+  engine: Engine,
+  term: string,
+  version?: number,
+): { service: ServiceRecord; warnings: string[] } {
+  const service = findService(engine, term);
+  const prev = service.previousSpec;
+  if (!prev) {
+    throw badRequest(
+      `rpc error: code = FailedPrecondition desc = service ${service.id} does not have a previous spec`,
+    );
+  }
+  const change: ServiceChange = {
+    labels: prev.labels,
+    image: prev.image,
+    args: prev.args,
+    env: prev.env,
+    networks: prev.networks,
+    ports: prev.ports,
+    endpointMode: prev.endpointMode ?? 'vip',
+  };
+  if (service.mode === 'replicated') change.replicas = prev.replicas;
+  const { service: updated } = serviceUpdate(engine, service.id, change, version, true);
+  return { service: updated, warnings: [] };
 }
 
 /** `DELETE /services/{id}`: its tasks stop and its virtual IPs are released. */
@@ -570,4 +608,85 @@ export function taskList(
   settleTasks(engine);
   const services = serviceTerm ? [findService(engine, serviceTerm)] : swarm.services;
   return services.flatMap((service) => service.tasks.map((task) => ({ service, task })));
+}
+
+/** The task states swarmkit knows (`TaskState_value`), for the `desired-state` filter. */
+export const TASK_STATES = [
+  'new',
+  'pending',
+  'assigned',
+  'accepted',
+  'preparing',
+  'ready',
+  'starting',
+  'running',
+  'complete',
+  'shutdown',
+  'failed',
+  'rejected',
+  'remove',
+  'orphaned',
+];
+
+/** The filters `GET /tasks` accepts (`newListTasksFilters`). */
+export const TASK_FILTERS = [
+  'name',
+  'id',
+  'label',
+  'service',
+  'node',
+  'desired-state',
+  '_up-to-date',
+  'runtime',
+];
+
+/** A `label` filter: every `key` or `key=value` wanted is among `have`. */
+export function labelsMatch(
+  wanted: readonly string[] | undefined,
+  have: Readonly<Record<string, string>>,
+): boolean {
+  return (wanted ?? []).every((l) => {
+    const eq = l.indexOf('=');
+    const k = eq < 0 ? l : l.slice(0, eq);
+    return k in have && (eq < 0 || have[k] === l.slice(eq + 1));
+  });
+}
+
+/**
+ * `GET /tasks` with filters, checked in the daemon's order (`GetTasks`): unknown filter keys (400),
+ * then each `service` and `node` filter resolved (404 for one not found), then the desired states
+ * (500). Names and IDs match by prefix (a task's name is `service.slot.id`); labels are matched
+ * against the service's, as swarmkit does. `_up-to-date` keeps the tasks of the current spec.
+ */
+export function taskListFiltered(
+  engine: Engine,
+  filters: Readonly<Record<string, readonly string[]>>,
+  upToDate: (service: ServiceRecord, task: TaskRecord) => boolean = (s, t) => currentTasks(s).includes(t),
+): Array<{ service: ServiceRecord; task: TaskRecord }> {
+  const swarm = requireManager(engine);
+  for (const key of Object.keys(filters)) {
+    if (!TASK_FILTERS.includes(key)) throw badRequest(`Invalid filter '${key}'`);
+  }
+  const serviceIds = (filters.service ?? []).map((term) => findService(engine, term).id);
+  for (const term of filters.node ?? []) findNode(engine, term);
+  for (const s of filters['desired-state'] ?? []) {
+    if (s !== '' && !TASK_STATES.includes(s.toLowerCase())) {
+      throw new EngineError(500, `Invalid desired-state filter: '${s}'`);
+    }
+  }
+  const desired = (filters['desired-state'] ?? []).filter((s) => s !== '').map((s) => s.toLowerCase());
+  const wantUpToDate = (filters['_up-to-date'] ?? []).length > 0;
+  const runtimes = filters.runtime ?? ['container', ''];
+  return taskList(engine).filter(({ service, task }) => {
+    if (serviceIds.length && !serviceIds.includes(service.id)) return false;
+    if (desired.length && !desired.includes(task.desiredState ?? 'running')) return false;
+    if (filters.id?.length && !filters.id.some((p) => task.id.startsWith(p))) return false;
+    if (filters.name?.length && !filters.name.some((p) => taskName(swarm, service, task).startsWith(p))) {
+      return false;
+    }
+    if (!labelsMatch(filters.label, service.labels)) return false;
+    if (!runtimes.includes('container')) return false;
+    if (wantUpToDate && !upToDate(service, task)) return false;
+    return true;
+  });
 }

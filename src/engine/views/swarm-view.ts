@@ -413,16 +413,32 @@ export function updateStatusView(
   const u = s.updateStatus;
   if (!u) return nil;
   const done = swarmNowMs(engine) >= u.completesAtMs;
+  const { state, message } = updateStatusText(u, done);
   return goPtr(
     goStruct('swarm.UpdateStatus', [
-      f('State', done ? 'completed' : 'updating', { omitempty: true }),
+      f('State', state, { omitempty: true }),
       f('StartedAt', goPtr(goTime(rfc3339Nanos(u.startedAtMs + timeShiftMs, 0))), { omitempty: true }),
       f('CompletedAt', done ? goPtr(goTime(rfc3339Nanos(u.completesAtMs + timeShiftMs, 0))) : nil, {
         omitempty: true,
       }),
-      f('Message', done ? 'update completed' : 'update in progress', { omitempty: true }),
+      f('Message', message, { omitempty: true }),
     ]),
   );
+}
+
+/** The update status's state and message: an update's, or a requested rollback's. */
+export function updateStatusText(
+  u: NonNullable<ServiceRecord['updateStatus']>,
+  done: boolean,
+): { state: string; message: string } {
+  if (u.rollback) {
+    return done
+      ? { state: 'rollback_completed', message: 'rollback completed' }
+      : { state: 'rollback_started', message: 'manually requested rollback' };
+  }
+  return done
+    ? { state: 'completed', message: 'update completed' }
+    : { state: 'updating', message: 'update in progress' };
 }
 
 /** The agent's message for each state a task reports. */

@@ -1,9 +1,10 @@
 /**
  * Cheap, exact answers for commands the simulator only knows from the recorded CLI (see
- * `implementRecorded`): swarm-only objects outside a swarm, empty plugin and context lists,
+ * `implementRecorded`): empty plugin and context lists,
  * prunes, top and diff (the daemon's answers, `ops/container-inspection.ts`), and the "no such
  * container" error of cp. Anything beyond that still gets
  * the honest "not available in this sandbox". Texts from test/golden/87-unavailable-commands.
+ * Stacks, secrets and configs have their own modules (`stack.ts`, `secret.ts`), imported here.
  */
 import { EngineError } from '../../errors.ts';
 import { containerChanges, containerTop } from '../../ops/container-inspection.ts';
@@ -16,20 +17,9 @@ import { humanSize } from '../../views/human-units.ts';
 import { type CommandContext, implementRecorded, notAvailable } from '../command.ts';
 import { parseFilters, printDaemonError } from '../common.ts';
 import { DOCKER_TABLE, tabwrite } from '../format/tabwriter.ts';
-
-const NOT_MANAGER =
-  'Error response from daemon: This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
-
-const swarmOnly = (ctx: CommandContext) => {
-  if (ctx.engine.state.swarm) return notAvailable(ctx);
-  ctx.term.eprintln(NOT_MANAGER);
-  return 1;
-};
-for (const group of ['stack', 'config', 'secret']) {
-  for (const sub of ['ls', 'inspect', 'rm', 'create', 'ps', 'services', 'deploy']) {
-    implementRecorded(`docker ${group} ${sub}`, swarmOnly);
-  }
-}
+// Swarm-only objects (stacks, secrets, configs) have their own modules.
+import './secret.ts';
+import './stack.ts';
 
 implementRecorded('docker plugin ls', (ctx) => {
   ctx.term.println(ctx.flags.bool('quiet') ? '' : 'ID        NAME      DESCRIPTION   ENABLED');

@@ -2,7 +2,7 @@
 import type { Engine } from '../../engine.ts';
 import { EngineError } from '../../errors.ts';
 import { goTimeString } from '../../go/fmt.ts';
-import { f, type GoValue, goFunc, goStruct } from '../../go/values.ts';
+import { f, type GoField, type GoFunc, type GoValue, goFunc, goStruct } from '../../go/values.ts';
 import type { ServiceRecord, TaskRecord } from '../../model/state.ts';
 import { tryFindNetwork } from '../../ops/lookup.ts';
 import { advanceSwarmClock, shownTaskState, swarmNowMs } from '../../ops/service-tasks.ts';
@@ -13,17 +13,19 @@ import {
   serviceCreate,
   serviceList,
   serviceRemove,
+  serviceRollback,
   serviceUpdate,
   slotReadyTimes,
-  taskList,
+  taskListFiltered,
 } from '../../ops/services.ts';
 import { requireManager } from '../../ops/swarm.ts';
-import { serviceView } from '../../views/swarm-view.ts';
-import type { CommandContext, LeafCommand } from '../command.ts';
+import { serviceView, updateStatusText } from '../../views/swarm-view.ts';
+import { type CommandContext, implementRecorded, type LeafCommand } from '../command.ts';
 import { inspectObjects, parseFilters, printDaemonError } from '../common.ts';
 import { registerCommand } from '../docker.ts';
 import { type FlagSpec, filterFlag } from '../flags.ts';
 import { formatList } from '../format/list-format.ts';
+import { naturalLess } from '../format/natural-sort.ts';
 
 /** A `--network` / `--network-add` value: a name, or `name=X,alias=Y,…` as the CLI's NetworkOpt reads it. */
 function parseNetworkFlag(raw: string): { name: string; aliases: string[] } {
@@ -192,7 +194,11 @@ const MAX_PROGRESS_BARS = 20;
  */
 function convergeProgress(engine: Engine, service: ServiceRecord): string {
   const n = service.mode === 'global' ? 1 : service.replicas;
-  const lines = [`overall progress: 0 out of ${n} tasks`];
+  // A requested rollback says so first, counts as rolling back, and says when it is done.
+  const rollback = service.updateStatus?.rollback === true;
+  const overall = rollback ? 'overall progress: rolling back update:' : 'overall progress:';
+  const lines = rollback ? ['rollback: manually requested rollback'] : [];
+  lines.push(`${overall} 0 out of ${n} tasks`);
   if (service.mode === 'replicated' && n <= MAX_PROGRESS_BARS) {
     for (let slot = 1; slot <= n; slot++) lines.push(`${slot}/${n}:  `);
   }
@@ -203,7 +209,7 @@ function convergeProgress(engine: Engine, service: ServiceRecord): string {
   for (; poll < 3000; poll++) {
     const at = start + poll * POLL_MS;
     const running = ready.filter((r) => r <= at).length;
-    lines.push(`overall progress: ${running} out of ${n} tasks`);
+    lines.push(`${overall} ${running} out of ${n} tasks`);
     if (running >= n) break;
   }
   for (let i = 0; i < MONITOR_MS / POLL_MS; i++) {
@@ -211,6 +217,7 @@ function convergeProgress(engine: Engine, service: ServiceRecord): string {
     lines.push(`verify: Waiting ${left} seconds to verify that tasks are stable...`);
   }
   lines.push('verify: Service converged');
+  if (rollback) lines.push('rollback: rollback completed');
   advanceSwarmClock(engine, (poll + MONITOR_MS / POLL_MS) * POLL_MS);
   return `${lines.join('\n')}\n`;
 }
@@ -359,10 +366,11 @@ function prettyService(engine: Engine, s: ServiceRecord): string {
   if (s.updateStatus) {
     const now = swarmNowMs(engine);
     const done = now >= s.updateStatus.completesAtMs;
-    lines.push('UpdateStatus:', ` State:\t\t${done ? 'completed' : 'updating'}`);
+    const { state, message } = updateStatusText(s.updateStatus, done);
+    lines.push('UpdateStatus:', ` State:\t\t${state}`);
     lines.push(` Started:\t${humanDuration(now - s.updateStatus.startedAtMs)} ago`);
     if (done) lines.push(` Completed:\t${humanDuration(now - s.updateStatus.completesAtMs)} ago`);
-    lines.push(` Message:\t${done ? 'update completed' : 'update in progress'}`);
+    lines.push(` Message:\t${message}`);
   }
   lines.push(
     'Placement:',
@@ -450,20 +458,37 @@ function portsText(s: ServiceRecord): string {
   return out.join(', ');
 }
 
-const serviceListFormat = (noTrunc: boolean) => ({
+/**
+ * A CLI formatting context: its methods for templates, and for `{{json .}}` (the CLI's
+ * `formatter.MarshalJSON`) every method that takes no argument, by name.
+ */
+export function listContext(type: string, methods: Record<string, GoFunc>, fields: GoField[] = []): GoValue {
+  const json = Object.keys(methods)
+    .filter((k) => k !== 'Label')
+    .sort()
+    .map((k) => f(k, methods[k]!.call()));
+  return goStruct(type, [...fields.map((x) => ({ ...x, json: '-' })), ...json], methods);
+}
+
+/** The CLI's service list format (`service ls`, `stack services`). */
+export const serviceListFormat = (noTrunc: boolean) => ({
   defaultFormat: 'table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}',
   headers: { ID: 'ID', Name: 'NAME', Mode: 'MODE', Replicas: 'REPLICAS', Image: 'IMAGE', Ports: 'PORTS' },
   context: (s: ServiceRecord): GoValue =>
-    goStruct('*service.serviceContext', [f('trunc', !noTrunc)], {
-      ID: goFunc(() => (noTrunc ? s.id : s.id.slice(0, 12))),
-      Name: goFunc(() => s.name),
-      Mode: goFunc(() => s.mode),
-      Replicas: goFunc(() =>
-        s.mode === 'global' ? `${runningTasks(s)}/1` : `${runningTasks(s)}/${s.replicas}`,
-      ),
-      Image: goFunc(() => s.image.split('@')[0]!),
-      Ports: goFunc(() => portsText(s)),
-    }),
+    listContext(
+      '*service.serviceContext',
+      {
+        ID: goFunc(() => (noTrunc ? s.id : s.id.slice(0, 12))),
+        Name: goFunc(() => s.name),
+        Mode: goFunc(() => s.mode),
+        Replicas: goFunc(() =>
+          s.mode === 'global' ? `${runningTasks(s)}/1` : `${runningTasks(s)}/${s.replicas}`,
+        ),
+        Image: goFunc(() => s.image.split('@')[0]!),
+        Ports: goFunc(() => portsText(s)),
+      },
+      [f('trunc', !noTrunc)],
+    ),
 });
 
 const ls: LeafCommand = {
@@ -482,7 +507,7 @@ const ls: LeafCommand = {
     if (!filters) return 1;
     try {
       const list = [...serviceList(ctx.engine, filters)].sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        naturalLess(a.name, b.name) ? -1 : naturalLess(b.name, a.name) ? 1 : 0,
       );
       const format = ctx.flags.bool('quiet') ? '{{.ID}}' : ctx.flags.string('format');
       ctx.term.out(formatList(serviceListFormat(false), list, format));
@@ -494,7 +519,7 @@ const ls: LeafCommand = {
 };
 
 /** Docker's `units.HumanDuration` for "Running 5 seconds ago". */
-function humanDuration(ms: number): string {
+export function humanDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 1) return 'Less than a second';
   if (s === 1) return '1 second';
@@ -580,31 +605,48 @@ const ps: LeafCommand = {
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display task IDs' },
   ],
   run(ctx) {
-    const rows: Array<{ service: ServiceRecord; task: TaskRecord }> = [];
+    const filters = parseFilters(ctx, ctx.flags.list('filter'));
+    if (!filters) return 1;
     try {
-      requireManager(ctx.engine);
+      // The CLI's createFilter: each argument by full ID, full name, then unique ID prefix.
+      const swarm = requireManager(ctx.engine);
+      const services = swarm.services;
+      const notFound: string[] = [];
+      const ids: string[] = [];
       for (const term of ctx.args) {
-        try {
-          rows.push(...taskList(ctx.engine, term));
-        } catch (e) {
-          if (e instanceof EngineError && e.status === 404) {
-            ctx.term.eprintln(`no such service: ${term}`);
-            return 1;
-          }
-          throw e;
+        const exact = services.find((s) => s.id === term) ?? services.find((s) => s.name === term);
+        if (exact) {
+          ids.push(exact.id);
+          continue;
         }
+        const byPrefix = services.filter((s) => s.id.startsWith(term));
+        if (byPrefix.length > 1) {
+          ctx.term.eprintln(`multiple services found with provided prefix: ${term}`);
+          return 1;
+        }
+        if (byPrefix.length === 1) ids.push(byPrefix[0]!.id);
+        else notFound.push(`no such service: ${term}`);
       }
+      if (!ids.length) {
+        ctx.term.eprintln(notFound.join('\n'));
+        return 1;
+      }
+      const taskFilters: Record<string, string[]> = {
+        ...filters,
+        service: [...(filters.service ?? []), ...ids],
+      };
+      // `self` is the CLI's own name for the node it talks to (`node.Reference`).
+      if (taskFilters.node) taskFilters.node = taskFilters.node.map((n) => (n === 'self' ? swarm.nodeId : n));
+      const rows = taskListFiltered(ctx.engine, taskFilters);
+      ctx.term.out(taskTable(ctx.engine, rows, ctx.flags));
+      if (notFound.length) {
+        ctx.term.eprintln(notFound.join('\n'));
+        return 1;
+      }
+      return 0;
     } catch (e) {
       return printDaemonError(ctx, e);
     }
-    const filters = parseFilters(ctx, ctx.flags.list('filter'));
-    if (!filters) return 1;
-    const desired = filters['desired-state'];
-    const shown = desired?.length
-      ? rows.filter((r) => desired.includes(r.task.desiredState ?? 'running'))
-      : rows;
-    ctx.term.out(taskTable(ctx.engine, shown, ctx.flags));
-    return 0;
   },
 };
 
@@ -664,33 +706,36 @@ const scale: LeafCommand = {
       }
     }
     const errors: string[] = [];
+    const scaled: ServiceRecord[] = [];
     for (const arg of ctx.args) {
-      const [name, value] = arg.split('=') as [string, string];
-      if (!/^\d+$/.test(value)) {
-        errors.push(
-          `${name}: invalid replicas value ${value}: strconv.ParseUint: parsing "${value}": invalid syntax`,
-        );
+      const eq = arg.indexOf('=');
+      const name = arg.slice(0, eq);
+      const value = arg.slice(eq + 1);
+      const replicas = parseUint64(value);
+      if (typeof replicas === 'string') {
+        errors.push(`${name}: invalid replicas value ${value}: ${replicas}`);
         continue;
       }
       try {
         const svc = findService(ctx.engine, name);
         if (svc.mode !== 'replicated') {
-          errors.push(`${name}: scale can only be used with replicated mode`);
+          errors.push(`${name}: scale can only be used with replicated or replicated-job mode`);
           continue;
         }
-        const { warnings } = serviceUpdate(ctx.engine, name, { replicas: Number(value) });
+        const { warnings } = serviceUpdate(ctx.engine, svc.id, { replicas: Number(replicas) });
         printWarnings(ctx, warnings);
-        ctx.term.println(`${name} scaled to ${value}`);
+        ctx.term.println(`${name} scaled to ${replicas}`);
+        scaled.push(svc);
       } catch (e) {
-        if (e instanceof EngineError) errors.push(`${name}: ${e.message}`);
+        if (e instanceof EngineError && e.status === 404)
+          errors.push(`${name}: Error: No such service: ${name}`);
+        else if (e instanceof EngineError) errors.push(`${name}: Error response from daemon: ${e.message}`);
         else throw e;
       }
     }
-    if (!ctx.flags.bool('detach') && errors.length === 0) {
-      for (const arg of ctx.args) {
-        const svc = findService(ctx.engine, arg.split('=')[0]!);
-        ctx.term.out(convergeProgress(ctx.engine, svc));
-      }
+    // The CLI waits for each service it scaled, then reports what failed.
+    if (!ctx.flags.bool('detach')) {
+      for (const svc of scaled) ctx.term.out(convergeProgress(ctx.engine, svc));
     }
     if (errors.length) {
       ctx.term.eprintln(errors.join('\n'));
@@ -699,6 +744,14 @@ const scale: LeafCommand = {
     return 0;
   },
 };
+
+/** Go's `strconv.ParseUint(s, 10, 64)`: the value, or the error text after `strconv.ParseUint: `. */
+function parseUint64(text: string): bigint | string {
+  if (!/^[0-9]+$/.test(text)) return `strconv.ParseUint: parsing "${text}": invalid syntax`;
+  const n = BigInt(text);
+  if (n > 0xffffffffffffffffn) return `strconv.ParseUint: parsing "${text}": value out of range`;
+  return n;
+}
 
 const update: LeafCommand = {
   name: 'update',
@@ -717,6 +770,9 @@ const update: LeafCommand = {
     { name: 'env-rm', type: 'list', help: 'Remove an environment variable' },
     { name: 'force', type: 'bool', help: 'Force update even if no changes require it' },
     { name: 'image', type: 'string', help: 'Service image tag' },
+    { name: 'label-add', type: 'list', help: 'Add or update a service label' },
+    { name: 'label-rm', type: 'list', help: 'Remove a label by its key' },
+    { name: 'rollback', type: 'bool', help: 'Rollback to previous specification' },
     {
       name: 'network-add',
       type: { repeatable: true, typeName: 'network' },
@@ -736,8 +792,21 @@ const update: LeafCommand = {
   ],
   run(ctx) {
     const term = ctx.args[0]!;
+    const labelError = labelFlagError(ctx, 'label-add');
+    if (labelError) {
+      ctx.term.eprintln(labelError);
+      return 125;
+    }
     try {
       const svc = findService(ctx.engine, term);
+      if (ctx.flags.bool('rollback')) {
+        // Rollback can't be combined with other flags (the CLI's check, after the lookup).
+        if (ctx.flags.names().some((n) => !['rollback', 'detach', 'quiet'].includes(n))) {
+          ctx.term.eprintln('other flags may not be combined with --rollback');
+          return 1;
+        }
+        return rollbackAndWait(ctx, svc);
+      }
       if (ctx.flags.has('replicas') && svc.mode !== 'replicated') {
         ctx.term.eprintln('replicas can only be used with replicated mode');
         return 1;
@@ -748,6 +817,9 @@ const update: LeafCommand = {
       if (ctx.flags.has('args')) change.args = ctx.flags.string('args').split(/\s+/).filter(Boolean);
       if (ctx.flags.has('env-add') || ctx.flags.has('env-rm')) {
         change.env = updateEnv(svc.env, ctx.flags.list('env-add'), ctx.flags.list('env-rm'));
+      }
+      if (ctx.flags.has('label-add') || ctx.flags.has('label-rm')) {
+        change.labels = updateLabels(svc.labels, ctx.flags.list('label-add'), ctx.flags.list('label-rm'));
       }
       if (ctx.flags.has('publish-add') || ctx.flags.has('publish-rm')) {
         const add: PortConfigRequest[] = [];
@@ -796,6 +868,63 @@ const update: LeafCommand = {
     }
   },
 };
+
+/** The CLI's `updateLabels`: `--label-rm` keys go, then `--label-add` ones are set. */
+function updateLabels(current: Record<string, string>, add: string[], rm: string[]): Record<string, string> {
+  const out = { ...current };
+  for (const key of rm) delete out[key];
+  for (const l of add) {
+    const eq = l.indexOf('=');
+    out[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Label flag values are checked as pflag parses them (opts.ValidateLabel): the error the CLI
+ * prints for the first bad one of flag `name` (shown as `desc`, `-l, --label`), or null.
+ */
+export function labelFlagError(ctx: CommandContext, name: string, desc = `--${name}`): string | null {
+  for (const v of ctx.flags.list(name)) {
+    const key = v.split('=', 1)[0]!.replace(/^[ \t\n\v\f\r]+/, '');
+    let why = '';
+    if (key === '') why = `invalid label '${v}': empty name`;
+    else if (/[ \t\n\v\f\r]/.test(key)) why = `label '${key}' contains whitespaces`;
+    if (why) return `invalid argument "${v}" for "${desc}" flag: ${why}\nSee '${ctx.path} --help'.`;
+  }
+  return null;
+}
+
+/** A server-side rollback (`rollback=previous`), then the CLI waits unless `--detach`. */
+function rollbackAndWait(ctx: CommandContext, svc: ServiceRecord): number {
+  const term = ctx.args[0]!;
+  try {
+    const { warnings } = serviceRollback(ctx.engine, svc.id);
+    printWarnings(ctx, warnings);
+  } catch (e) {
+    return printDaemonError(ctx, e);
+  }
+  ctx.term.println(term);
+  if (!ctx.flags.bool('detach')) {
+    const progress = convergeProgress(ctx.engine, svc);
+    if (!ctx.flags.bool('quiet')) ctx.term.out(progress);
+  }
+  return 0;
+}
+
+/** `docker service rollback [OPTIONS] SERVICE` (flags and usage from the recorded CLI). */
+implementRecorded('docker service rollback', (ctx) => {
+  const term = ctx.args[0]!;
+  try {
+    return rollbackAndWait(ctx, findService(ctx.engine, term));
+  } catch (e) {
+    if (e instanceof EngineError && e.status === 404) {
+      ctx.term.eprintln(`Error: No such service: ${term}`);
+      return 1;
+    }
+    return printDaemonError(ctx, e);
+  }
+});
 
 registerCommand({
   name: 'service',

@@ -1,5 +1,5 @@
 /** `docker swarm init|join|join-token|leave`. */
-import { unavailable } from '../../errors.ts';
+import { EngineError, unavailable } from '../../errors.ts';
 import { parseCidr } from '../../ipam.ts';
 import {
   requireManager,
@@ -273,12 +273,27 @@ const unlockKey: LeafCommand = {
     { name: 'rotate', type: 'bool', help: 'Rotate unlock key' },
   ],
   run(ctx) {
+    // Autolock is never on here: there is no key to show or rotate (the CLI's own errors).
+    if (ctx.flags.bool('rotate')) {
+      try {
+        requireManager(ctx.engine);
+      } catch (e) {
+        return printDaemonError(ctx, e);
+      }
+      ctx.term.eprintln('cannot rotate because autolock is not turned on');
+      return 1;
+    }
     try {
       requireManager(ctx.engine);
-      throw unavailable('no unlock key is set');
     } catch (e) {
-      return printDaemonError(ctx, e);
+      if (e instanceof EngineError) {
+        ctx.term.eprintln(`could not fetch unlock key: Error response from daemon: ${e.message}`);
+        return 1;
+      }
+      throw e;
     }
+    ctx.term.eprintln('no unlock key is set');
+    return 1;
   },
 };
 
