@@ -9,6 +9,7 @@ import { runDocker } from './cli/docker.ts';
 import { type CommandResult, Terminal } from './cli/terminal.ts';
 import type { Engine } from './engine.ts';
 import { hostFiles } from './host-programs/host-fs.ts';
+import { basename, dirname, expr, seq } from './tools/calc.ts';
 import './host-programs/index.ts';
 import { type HostIo, hostProgram, registerHostProgram } from './host-programs/registry.ts';
 
@@ -24,6 +25,16 @@ registerHostProgram(
   async (engine, argv, term, io) =>
     (await runDocker(engine, argv.slice(1), term, dockerReadsStdin(argv) ? io.stdin : '', io.env)).exitCode,
 );
+
+// The applets scripts compute with, the same as in containers.
+for (const [name, fn] of Object.entries({ seq, expr, basename, dirname })) {
+  registerHostProgram(name, (_e, argv, term) => {
+    const r = fn(argv.slice(1));
+    term.out(r.out);
+    term.err(r.err);
+    return r.code;
+  });
+}
 
 /**
  * Whether the docker CLI reads its stdin for these arguments (`run -i`, `exec -i`, `start -ai`,
@@ -43,8 +54,8 @@ function dockerReadsStdin(argv: string[]): boolean {
  * model: they answer that they are not available instead of pretending to work.
  */
 const UNMODELLED_APPLETS = new Set(
-  `ar arp arping ash base64 basename bc blockdev brctl bunzip2 bzcat bzip2 cal chgrp chmod chown chroot
-  clear cmp cp cpio crc32 crond crontab dc dd df diff dirname dmesg dnsdomainname du ed expand expr
+  `ar arp arping ash base64 bc blockdev brctl bunzip2 bzcat bzip2 cal chgrp chmod chown chroot
+  clear cmp cp cpio crc32 crond crontab dc dd df diff dmesg dnsdomainname du ed expand
   factor fallocate find fold free fsfreeze ftpget ftpput getopt groups gunzip gzip halt hexdump hostid
   httpd ifconfig ifdown ifup init ionice ipcalc ipneigh kill killall last less link ln logger login
   logname losetup lsmod lzcat lzma md5sum microcom mkfifo mknod mktemp modinfo modprobe more mount mt mv

@@ -5,6 +5,7 @@
 import { Terminal } from '../cli/terminal.ts';
 import type { HostProgram } from '../host-programs/registry.ts';
 import { tr } from '../host-programs/text.ts';
+import { type AppletResult, basename, dirname, expr, seq } from './calc.ts';
 import { dateCommand } from './date.ts';
 import { imageOf, isDir, listDir, makeDir, normalizePath, readFile, removePath, writeFile } from './fs.ts';
 import { nc } from './nc.ts';
@@ -153,6 +154,10 @@ const programs: Record<string, Program> = {
   },
   id,
   whoami,
+  seq: applet(seq),
+  expr: applet(expr),
+  basename: applet(basename),
+  dirname: applet(dirname),
   tty(p) {
     // Docker gives a process a terminal (`-t`) together with TERM.
     if (getEnv(p, 'TERM') === undefined) {
@@ -301,6 +306,16 @@ const programs: Record<string, Program> = {
     return daemon({ listeners: [{ port: 5432, proto: 'tcp', kind: 'other' }], termCode: 0 });
   },
 };
+
+/** An applet that only computes from its arguments (`seq`, `expr`). */
+function applet(fn: (args: string[]) => AppletResult): Program {
+  return (p) => {
+    const r = fn(p.argv.slice(1));
+    p.out(r.out);
+    p.err(r.err);
+    return exited(r.code);
+  };
+}
 
 /** A busybox applet of the sandbox host that reads nothing but its stdin (`tr`): the same in containers. */
 function stdinApplet(program: HostProgram): Program {

@@ -99,6 +99,17 @@ describe("a container's main shell script on the simulated clock", () => {
   });
 });
 
+describe('seq, expr, basename, dirname (container and host)', () => {
+  it('compute as busybox does', async () => {
+    const { engine } = fresh();
+    const script = `for i in $(seq 3); do echo n$i; done; seq -s , 1 3; expr 7 / 2; expr abc : "a\\(.\\)"; basename /a/b/c.txt .txt; dirname /a/b/c`;
+    const want = 'n1\nn2\nn3\n1,2,3\n3\nb\nc\n/a/b\n';
+    expect(await run(engine, script)).toEqual({ out: want, code: 0 });
+    expect(await run(engine, `docker run --rm alpine sh -c '${script}'`)).toEqual({ out: want, code: 0 });
+    expect(await run(engine, 'expr 1 / 0')).toEqual({ out: 'expr: division by zero\n', code: 2 });
+  });
+});
+
 describe('tty', () => {
   it('says whether the process has a terminal', async () => {
     const { engine } = fresh();
