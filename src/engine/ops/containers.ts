@@ -861,8 +861,11 @@ export function containerRename(engine: Engine, term: string, newName: string): 
   }
 }
 
-/** How long `docker wait` waits for a running script to end, on the simulated clock. */
-const WAIT_MS = 3_600_000;
+/**
+ * How long `docker wait` waits for a running script to end, on the simulated clock: a loop that
+ * never ends gives its first minute and runs on (a chat cannot wait for ever).
+ */
+const WAIT_MS = 60_000;
 
 /** `POST /containers/{id}/wait`: the exit code (a running container is waited for until it ends). */
 export function containerWait(engine: Engine, term: string): number {
