@@ -174,7 +174,14 @@ export function logEvent(engine: Engine, ev: NewEvent): void {
   if (set?.size) {
     // Still kept unless older than the whole log.
     const logged = decode(engine, rec)[rec.rows.indexOf(row)];
-    if (logged) for (const fn of [...set]) fn(logged);
+    // A listener's trouble (a client gone mid-write) is not the operation's.
+    if (logged) {
+      for (const fn of [...set]) {
+        try {
+          fn(logged);
+        } catch {}
+      }
+    }
   }
 }
 

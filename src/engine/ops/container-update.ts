@@ -8,6 +8,7 @@ import type { Engine } from '../engine.ts';
 import { badRequest, conflict, EngineError } from '../errors.ts';
 import type { ContainerRecord, ResourcesRecord } from '../model/state.ts';
 import { getContainer } from './containers.ts';
+import { logContainerEvent } from './events.ts';
 import { SYSTEM } from './system.ts';
 
 /** `container.UpdateConfig` as the API decodes it (Resources inlined, and RestartPolicy). */
@@ -197,5 +198,6 @@ export function containerUpdate(engine: Engine, term: string, req: UpdateConfig)
     );
   }
   applyUpdate(c, r, { name, max });
+  logContainerEvent(engine, c, 'update');
   return warnings.length ? warnings : null;
 }

@@ -15,6 +15,7 @@ import { CATALOG, type CatalogImage } from '../images/catalog.ts';
 import type { CommitRecord, ImageRecord } from '../model/state.ts';
 import { imageHistory } from '../views/image-summary.ts';
 import { imageLayers, imageView, isImported } from '../views/image-view.ts';
+import { logImageEvent } from './events.ts';
 import { BadReference, familiar, findImage, localImages, parseReference, tagImage } from './images.ts';
 
 interface Descriptor {
@@ -222,6 +223,7 @@ export function saveImages(engine: Engine, names: string[]): Buffer {
     });
   }
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const { image } of descriptors) logImageEvent(engine, image.id, image.id, 'save');
   return tarArchive(files);
 }
 
@@ -362,10 +364,11 @@ export function loadImages(engine: Engine, tar: Buffer): string[] {
       if (prev?.repoTags.includes(name) && prev.id !== image.id) {
         out.push(`The image ${name} already exists, renaming the old one with ID ${prev.id} to empty string`);
       }
-      tagImage(engine, image.id, name);
+      tagImage(engine, image.id, name, false);
       out.push(`Loaded image: ${name}`);
       refCount++;
     }
+    logImageEvent(engine, image.id, image.id, 'load');
   }
   if (refCount === 0 && ids) out.push(...ids.trimEnd().split('\n'));
   return out;

@@ -293,7 +293,8 @@ function dropDangling(engine: Engine): void {
 }
 
 /** `POST /images/{name}/tag`. */
-export function tagImage(engine: Engine, source: string, target: string): void {
+/** `docker tag`; `event`: the `tag` event (a load tags without one, through the reference store). */
+export function tagImage(engine: Engine, source: string, target: string, event = true): void {
   const img = findImage(engine, source);
   if (!img) throw notFound(`No such image: ${normalizedForError(source)}`);
   let ref: ImageRef;
@@ -303,7 +304,7 @@ export function tagImage(engine: Engine, source: string, target: string): void {
     throw badRequest((e as Error).message);
   }
   addTag(engine, img, familiar(ref));
-  logImageEvent(engine, img.id, familiar(ref), 'tag');
+  if (event) logImageEvent(engine, img.id, familiar(ref), 'tag');
 }
 
 /** `DELETE /images/{name}`: the Untagged/Deleted lines. */

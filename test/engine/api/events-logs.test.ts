@@ -113,6 +113,37 @@ describe('the event log', () => {
     expect(await actions({ bogus: ['1'], type: ['network'] })).toEqual(['network connect', 'network create']);
   });
 
+  it('logs a failed start, update, save and load as dockerd 20.10 did (probe recorded from it)', async () => {
+    const e = freshEngine();
+    await sh(e, 'docker run -d --name u1 alpine sleep 100');
+    await sh(e, 'docker update --restart always u1');
+    await sh(e, 'docker tag alpine mine:1');
+    await sh(e, 'docker save mine:1 alpine > /tmp/b.tar');
+    await sh(e, 'docker rmi mine:1');
+    await sh(e, 'docker load -i /tmp/b.tar');
+    await sh(e, 'docker run --rm --name bad2 alpine nosuchcmd');
+    const all = await events(e);
+    const names = all.slice(2).map((m) => {
+      const attrs = (m.Actor as { Attributes: Record<string, string> }).Attributes;
+      return `${m.Type} ${m.Action} ${m.Type === 'image' ? '' : attrs.name}`.trim();
+    });
+    expect(names).toEqual([
+      'container create u1',
+      'network connect bridge',
+      'container start u1',
+      'container update u1',
+      'image tag',
+      'image save',
+      'image untag',
+      'image load',
+      'container create bad2',
+      'container attach bad2',
+      'network connect bridge',
+      'network disconnect bridge',
+      'container destroy bad2',
+    ]);
+  });
+
   it('checks since and until as the events route does', async () => {
     const e = freshEngine();
     const bad = await call(e, 'GET', '/v1.41/events?since=10&until=5');
