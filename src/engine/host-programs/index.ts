@@ -3,3 +3,4 @@ import './text.ts';
 import './awk.ts';
 import './system.ts';
 import './tar.ts';
+import './od.ts';

@@ -59,10 +59,14 @@ registerHostProgram('date', (engine, argv, term) => {
   term.err(r.err);
   return r.code;
 });
-registerHostProgram('sleep', (_e, argv, term) => {
+registerHostProgram('sleep', (engine, argv, term) => {
   if (!argv[1]) {
     term.eprintln(`${BUSYBOX}\n\nUsage: sleep [N]...`);
     return 1;
+  }
+  // A second or more: the daemon has long handled what exited after a detached start.
+  if (Number.parseFloat(argv[1]) >= 1) {
+    for (const c of engine.state.containers) if (c.exitUnseen) c.exitUnseen = 0;
   }
   return 0;
 });

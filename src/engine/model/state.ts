@@ -304,6 +304,10 @@ export interface HostConfigRecord {
   binds: string[];
   /** Resource limits other than `memory` a create or `docker update` set (absent: zero values). */
   resources?: ResourcesRecord;
+  /** `HostConfig.LogConfig` (absent: the daemon's default, json-file without options). */
+  logConfig?: { type: string; config: Record<string, string> };
+  /** `HostConfig.IpcMode` when the create set one (absent: the daemon's default, private). */
+  ipcMode?: string;
 }
 
 /** `container.Resources` fields beyond Memory, as the daemon keeps them (0/''/null: not set). */

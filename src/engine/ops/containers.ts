@@ -22,7 +22,7 @@ import { createAnonymousVolumes, removeAnonymousVolumes } from './container-moun
 import { randomContainerName, VALID_CONTAINER_NAME } from './container-names.ts';
 import { activateEndpoint, attachEndpoint, deactivateEndpoint, isAddressed } from './endpoints.ts';
 import { killOnStopTimeout, logContainerEvent, logEndpointEvent, logPruneEvent } from './events.ts';
-import { getImage, imageCatalog } from './images.ts';
+import { BadReference, getImage, imageCatalog, parseReference } from './images.ts';
 import { findContainer, tryFindNetwork } from './lookup.ts';
 import {
   attachToSwarmNetwork,
@@ -69,6 +69,8 @@ export interface ContainerCreateRequest {
     CapAdd?: string[] | null;
     Memory?: number;
     Binds?: string[] | null;
+    LogConfig?: { Type?: string; Config?: Record<string, string> | null } | null;
+    IpcMode?: string;
   };
   NetworkingConfig?: {
     EndpointsConfig?: Record<
@@ -102,8 +104,10 @@ export function settleContainers(engine: Engine): void {
   const now = engine.nowMs() + HUMAN_PAUSE_MS;
   for (const c of [...engine.state.containers]) {
     if (c.exitUnseen !== undefined) {
-      // The exit of a detached start: one look still sees the old list, the next one the truth.
-      if (c.exitUnseen > 0) c.exitUnseen--;
+      // The exit of a detached start: one look still sees the old list, the next one the truth
+      // (or the first, when a second has passed since the exit: `sleep 1; docker ps`).
+      const settled = engine.nowMs() - Date.parse(c.finishedAt) >= 1000;
+      if (c.exitUnseen > 0 && !settled) c.exitUnseen--;
       else {
         delete c.exitUnseen;
         if (c.hostConfig.autoRemove && c.status === 'exited') removeContainerRecord(engine, c);
@@ -145,6 +149,13 @@ function validateName(engine: Engine, raw: string): string {
 export function containerCreate(engine: Engine, req: ContainerCreateRequest): ContainerRecord {
   settleContainers(engine);
   const name = req.name ? validateName(engine, req.name) : randomContainerName(engine);
+  // GetImage parses the reference first (reference.ParseAnyReference): a bad one is a 400.
+  try {
+    parseReference(req.Image);
+  } catch (e) {
+    if (e instanceof BadReference) throw badRequest(e.message);
+    throw e;
+  }
   const image = getImage(engine, req.Image);
   const cat = imageCatalog(image);
   const hc = req.HostConfig ?? {};
@@ -165,6 +176,7 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
   if (restart === 'always' && hc.AutoRemove) {
     throw badRequest("can't create 'AutoRemove' container with restart policy");
   }
+  const logConfig = mergeAndVerifyLogConfig(hc.LogConfig);
   const isHost = networkMode === 'host';
   const isContainerMode = networkMode.startsWith('container:');
   validateNetContainerMode(req, isHost, isContainerMode);
@@ -238,6 +250,8 @@ export function containerCreate(engine: Engine, req: ContainerCreateRequest): Co
       capAdd: [...(hc.CapAdd ?? [])],
       memory: hc.Memory ?? 0,
       binds: [...(hc.Binds ?? [])],
+      ...(logConfig.type === 'json-file' && !Object.keys(logConfig.config).length ? {} : { logConfig }),
+      ...(hc.IpcMode ? { ipcMode: hc.IpcMode } : {}),
     },
     status: 'created',
     pid: 0,
@@ -303,6 +317,83 @@ function attachFromConfig(
   if (v6) ep.ipamIpv6 = v6;
   if (container.macAddress) ep.requestedMac = container.macAddress;
   return ep;
+}
+
+/** The log drivers a Docker 20.10 daemon on Linux has built in. */
+const LOG_DRIVERS = new Set([
+  'none',
+  'local',
+  'json-file',
+  'syslog',
+  'journald',
+  'gelf',
+  'fluentd',
+  'awslogs',
+  'splunk',
+  'gcplogs',
+  'logentries',
+]);
+
+/** The options each driver's `ValidateLogOpt` accepts, and how it words an unknown one. */
+const LOG_OPTS: Record<string, { keys: string[]; unknown: (key: string) => string }> = {
+  'json-file': {
+    keys: ['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],
+    unknown: (key) => `unknown log opt '${key}' for json-file log driver`,
+  },
+  local: {
+    keys: ['max-file', 'max-size', 'compress'],
+    unknown: (key) => `unknown log opt '${key}' for log driver local`,
+  },
+  syslog: {
+    keys: [
+      'env',
+      'env-regex',
+      'labels',
+      'labels-regex',
+      'syslog-address',
+      'syslog-facility',
+      'syslog-tls-ca-cert',
+      'syslog-tls-cert',
+      'syslog-tls-key',
+      'syslog-tls-skip-verify',
+      'tag',
+      'syslog-format',
+    ],
+    unknown: (key) => `unknown log opt '${key}' for syslog log driver`,
+  },
+};
+
+/**
+ * `daemon.mergeAndVerifyLogConfig`: the daemon's default driver (json-file) when none is given,
+ * then `logger.ValidateLogOpts` (the mode, an unregistered driver is a plugin lookup, the
+ * driver's own option check). Every failure is a 400.
+ */
+function mergeAndVerifyLogConfig(
+  lc: { Type?: string; Config?: Record<string, string> | null } | null | undefined,
+): { type: string; config: Record<string, string> } {
+  const type = lc?.Type || 'json-file';
+  const config = { ...(lc?.Config ?? {}) };
+  if (type === 'none') return { type, config };
+  const mode = config.mode ?? '';
+  if (!['', 'blocking', 'non-blocking'].includes(mode)) {
+    throw badRequest(`logger: logging mode not supported: ${mode}`);
+  }
+  if (!LOG_DRIVERS.has(type)) {
+    throw badRequest(`error looking up logging plugin ${type}: plugin "${type}" not found`);
+  }
+  const opts = LOG_OPTS[type];
+  if (opts) {
+    for (const key of Object.keys(config)) {
+      if (['mode', 'max-buffer-size'].includes(key) || key.startsWith('cache-')) continue;
+      if (!opts.keys.includes(key)) throw badRequest(opts.unknown(key));
+    }
+  }
+  return { type, config };
+}
+
+/** The container's log driver and its options (`HostConfig.LogConfig`). */
+export function logConfigOf(c: ContainerRecord): { type: string; config: Record<string, string> } {
+  return c.hostConfig.logConfig ?? { type: 'json-file', config: {} };
 }
 
 export function isUserDefined(nw: NetworkRecord): boolean {
@@ -532,6 +623,15 @@ export function startContainer(
   // allocateNetwork: a connect event for each network joined, the network mode's first.
   for (const ep of ordered) logEndpointEvent(engine, c, ep.networkId, 'connect');
   try {
+    // The runtime starts the log driver with the container's stdio: syslog finds no socket on
+    // the host (the recording machines had none), and the container stays created.
+    if (logConfigOf(c).type === 'syslog' && !logConfigOf(c).config['syslog-address']) {
+      for (const ep of c.endpoints) deactivateEndpoint(ep);
+      c.boundPorts = {};
+      // A failed start without an exit code of its own leaves 128.
+      c.exitCode = 128;
+      throw serverError('failed to initialize logging driver: Unix syslog delivery error');
+    }
     return runMainProcess(engine, c, detached, stdin);
   } catch (e) {
     // The failed start's cleanup releases the networks again (no die: nothing ran).
@@ -737,15 +837,45 @@ const SIGNALS: Record<string, number> = {
   HUP: 1,
   INT: 2,
   QUIT: 3,
+  ILL: 4,
+  TRAP: 5,
+  ABRT: 6,
+  IOT: 6,
+  BUS: 7,
+  FPE: 8,
   KILL: 9,
   USR1: 10,
+  SEGV: 11,
   USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
   TERM: 15,
+  STKFLT: 16,
+  CHLD: 17,
+  CONT: 18,
   STOP: 19,
+  TSTP: 20,
+  TTIN: 21,
+  TTOU: 22,
+  URG: 23,
+  XCPU: 24,
+  XFSZ: 25,
+  VTALRM: 26,
+  PROF: 27,
+  WINCH: 28,
+  IO: 29,
+  POLL: 29,
+  PWR: 30,
+  SYS: 31,
+  UNUSED: 31,
 };
 
 /** `POST /containers/{id}/kill`. */
 export function containerKill(engine: Engine, term: string, signal = 'KILL'): void {
+  // signal.ParseSignal, before the container is looked up: 0 is no signal to send.
+  const sigName = signal.toUpperCase().replace(/^SIG/, '');
+  const sigNum = /^\d+$/.test(signal) ? Number(signal) : SIGNALS[sigName];
+  if (sigNum === undefined || sigNum === 0) throw badRequest(`Invalid signal: ${signal}`);
   let c: ContainerRecord;
   try {
     c = getContainer(engine, term);
@@ -754,9 +884,6 @@ export function containerKill(engine: Engine, term: string, signal = 'KILL'): vo
       throw new EngineError(e.status, `Cannot kill container: ${term}: ${e.message}`);
     throw e;
   }
-  const sigName = signal.toUpperCase().replace(/^SIG/, '');
-  const sigNum = /^\d+$/.test(sigName) ? Number(sigName) : SIGNALS[sigName];
-  if (sigNum === undefined) throw badRequest(`Invalid signal: ${signal}`);
   if (!isRunning(c)) {
     throw conflict(`Cannot kill container: ${term}: Container ${c.id} is not running`);
   }

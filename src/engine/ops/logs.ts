@@ -3,6 +3,7 @@
  * last `tail` lines of both streams, then those written from `since` on, up to the first written
  * after `until`. Each line keeps the time it was written.
  */
+import { EngineError } from '../errors.ts';
 import type { ContainerRecord, LogLine } from '../model/state.ts';
 import { eventTimeNanos } from './events.ts';
 
@@ -55,6 +56,10 @@ export function filterLogLines(lines: readonly LogLine[], q: Omit<LogQuery, 'tai
 
 /** The container's logged lines the query keeps (both streams). */
 export function readLogs(c: ContainerRecord, q: LogQuery): LogLine[] {
+  // logger.ErrReadLogsNotSupported, a 501 (the none driver keeps nothing, not even a cache).
+  if (c.hostConfig.logConfig?.type === 'none') {
+    throw new EngineError(501, 'configured logging driver does not support reading');
+  }
   const tailed = q.tail === 0 ? [] : q.tail > 0 ? c.logs.slice(-q.tail) : c.logs;
   return filterLogLines(tailed, q);
 }

@@ -102,7 +102,10 @@ export function networkConnect(
     // The first user-defined network starts the embedded DNS, which rewrites resolv.conf.
     if (!nw.predefined) container.embeddedDns = true;
     // The daemon appends the new address to /etc/hosts (see dropOwnHostsLines for disconnect).
-    if (endpoint.ipv4 && container.hostsIps && !nw.ingress) container.hostsIps.push(endpoint.ipv4);
+    // Its IPv6 address follows on a line of its own.
+    if (endpoint.ipv4 && container.hostsIps && !nw.ingress) {
+      container.hostsIps.push(endpoint.ipv4, ...(endpoint.ipv6 ? [endpoint.ipv6] : []));
+    }
     logEndpointEvent(engine, container, nw.id, 'connect');
   }
 }

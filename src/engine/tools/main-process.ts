@@ -141,6 +141,8 @@ export function runMainProcess(
   if (failure) {
     for (const ep of c.endpoints) deactivateEndpoint(ep);
     c.boundPorts = {};
+    // The daemon keeps the runtime's exit code on the container, which stays created.
+    c.exitCode = failure.code;
     const err = new EngineError(
       400,
       `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${failure.text}: unknown`,

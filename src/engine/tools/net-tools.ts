@@ -155,6 +155,14 @@ export function ip(proc: Proc): ProcResult {
     }
     lines.push(r);
   } else if ('route'.startsWith(obj) && obj !== '') {
+    // Selectors after show/list: `default` keeps the default routes (busybox matches every IPv4
+    // route with its zero-length prefix, golden 116; IPv6 only the default, 280), `dev X` those
+    // through X.
+    const sel = args.filter((a) => a !== 'show' && a !== 'list');
+    const keep = (line: string) =>
+      (sel[0] !== 'default' || family !== '6' || line.startsWith('default ')) &&
+      (sel.indexOf('dev') < 0 || line.includes(` dev ${sel[sel.indexOf('dev') + 1]} `));
+    const start = lines.length;
     if (family === '6') {
       for (const i of interfaces(proc.engine, proc.container)) {
         if (!i.ipv6) continue;
@@ -175,6 +183,7 @@ export function ip(proc: Proc): ProcResult {
         );
       }
     }
+    lines.splice(start, lines.length - start, ...lines.slice(start).filter(keep));
   } else {
     proc.err(`ip: invalid argument '${obj}' to 'ip'\n`);
     return exited(1);
@@ -243,6 +252,7 @@ function rtt(engine: Engine): number {
 export function ping(proc: Proc): ProcResult {
   let count = 4;
   let quiet = false;
+  let v6 = false;
   let target = '';
   const a = proc.argv.slice(1);
   for (let i = 0; i < a.length; i++) {
@@ -251,7 +261,8 @@ export function ping(proc: Proc): ProcResult {
     else if (/^-c\d+$/.test(x)) count = Number(x.slice(2));
     else if (x === '-W' || x === '-w' || x === '-s' || x === '-i' || x === '-t' || x === '-I') i++;
     else if (x === '-q') quiet = true;
-    else if (x === '-4' || x === '-6') continue;
+    else if (x === '-6') v6 = true;
+    else if (x === '-4') v6 = false;
     else if (x.startsWith('-')) continue;
     else target = x;
   }
@@ -265,7 +276,18 @@ export function ping(proc: Proc): ProcResult {
     proc.err(`ping: bad address '${target}'\n`);
     return exited(1);
   }
-  const addr = res.ip;
+  let addr = res.ip;
+  if (v6 && !addr.includes(':')) {
+    // -6 asks for the name's AAAA record: the same endpoint's IPv6 address, when it has one.
+    const ep = proc.engine.state.containers
+      .flatMap((c) => c.endpoints)
+      .find((e) => e.ipv4 === addr && e.ipv6);
+    if (!ep) {
+      proc.err(`ping: bad address '${target}'\n`);
+      return exited(1);
+    }
+    addr = ep.ipv6;
+  }
   const r = reach(proc.engine, proc.container, addr);
   if (r.kind === 'unreachable') {
     proc.out(`PING ${target} (${addr}): 56 data bytes\n`);

@@ -155,7 +155,7 @@ export function ownHostsIps(engine: Engine, c: ContainerRecord): string[] {
   // The routing mesh's ingress address and docker_gwbridge's are not the container's names.
   return interfaces(engine, netnsOwner(engine, c))
     .filter((i) => !i.network.ingress && i.network.name !== 'docker_gwbridge')
-    .map((i) => i.ipv4);
+    .flatMap((i) => (i.ipv6 ? [i.ipv4, i.ipv6] : [i.ipv4]));
 }
 
 /** Legacy links (`--link db:alias`): alias, the target's short ID and its name, at its bridge IP. */
@@ -348,6 +348,8 @@ export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
   }
   const ifaces = interfaces(engine, owner);
   if (ifaces.length === 0) return { kind: 'unreachable' };
+  const v6 = parseIp(ip);
+  if (v6?.v6) return reach6(engine, owner, ifaces, ip, v6.addr);
   for (const i of ifaces) {
     if (i.ipv4 === ip) return { kind: 'ok', target: owner };
     if (i.gateway === ip) return { kind: 'ok', target: null };
@@ -373,6 +375,35 @@ export function reach(engine: Engine, c: ContainerRecord, ip: string): Reach {
   if (isBridgeGateway(engine, ip)) return { kind: 'ok', target: null };
   if (gw.network.internal) return { kind: 'lost' };
   return ip === engine.state.daemon.hostIp ? { kind: 'ok', target: null } : { kind: 'lost' };
+}
+
+/** `reach` for an IPv6 address: the interfaces' own v6 subnets and their gateways. */
+function reach6(
+  engine: Engine,
+  owner: ContainerRecord,
+  ifaces: ReturnType<typeof interfaces>,
+  ip: string,
+  addr: bigint,
+): Reach {
+  if (addr === 1n) return { kind: 'ok', target: owner };
+  for (const i of ifaces) {
+    if (!i.ipv6) continue;
+    const own = parseIp(i.ipv6);
+    if (own?.addr === addr) return { kind: 'ok', target: owner };
+    const gw = parseIp(i.endpoint.ipv6Gateway ?? '');
+    if (gw?.addr === addr) return { kind: 'ok', target: null };
+    const bits = BigInt(128 - i.ipv6Prefix);
+    if (own && own.addr >> bits === addr >> bits) {
+      for (const other of engine.state.containers) {
+        if (other.status !== 'running') continue;
+        const ep = other.endpoints.find((e) => e.networkId === i.network.id && e.ipv6);
+        if (ep && parseIp(ep.ipv6)?.addr === addr) return { kind: 'ok', target: other };
+      }
+      return { kind: 'lost' };
+    }
+  }
+  if (isBridgeGateway(engine, ip)) return { kind: 'ok', target: null };
+  return ifaces.some((i) => i.endpoint.ipv6Gateway) ? { kind: 'lost' } : { kind: 'unreachable' };
 }
 
 /** An address of one of Docker's bridges on the sandbox host (docker0's 172.17.0.1, br-…'s). */

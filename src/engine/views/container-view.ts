@@ -7,7 +7,7 @@ import { f, type GoValue, goMap, goPtr, goSlice, goStringMap, goStruct, goTime }
 import type { ContainerRecord, EndpointRecord, NetworkRecord, PortBinding } from '../model/state.ts';
 import { containerMounts, type MountPoint } from '../ops/container-mounts.ts';
 import { memorySwapOf } from '../ops/container-update.ts';
-import { isRunning } from '../ops/containers.ts';
+import { isRunning, logConfigOf } from '../ops/containers.ts';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const strs = (list: readonly string[] | null, nilWhenEmpty = false): GoValue =>
@@ -129,7 +129,13 @@ function hostConfigView(c: ContainerRecord): GoValue {
     goStruct('container.HostConfig', [
       f('Binds', strs(hc.binds, true)),
       f('ContainerIDFile', ''),
-      f('LogConfig', goStruct('container.LogConfig', [f('Type', 'json-file'), f('Config', goStringMap({}))])),
+      f(
+        'LogConfig',
+        goStruct('container.LogConfig', [
+          f('Type', logConfigOf(c).type),
+          f('Config', goStringMap(logConfigOf(c).config)),
+        ]),
+      ),
       f('NetworkMode', hc.networkMode),
       f('PortBindings', portMap(hc.portBindings, false)),
       f(
@@ -150,7 +156,7 @@ function hostConfigView(c: ContainerRecord): GoValue {
       f('DNSSearch', strs(hc.dnsSearch), { json: 'DnsSearch' }),
       f('ExtraHosts', strs(hc.extraHosts, true)),
       f('GroupAdd', goSlice([], true)),
-      f('IpcMode', 'private'),
+      f('IpcMode', hc.ipcMode || 'private'),
       f('Cgroup', ''),
       f('Links', strs(hc.links, true)),
       f('OomScoreAdj', 0),
@@ -280,7 +286,8 @@ export function containerView(engine: Engine, c: ContainerRecord, size = false):
     f('ResolvConfPath', started ? `${dir}/resolv.conf` : ''),
     f('HostnamePath', started ? `${dir}/hostname` : ''),
     f('HostsPath', started ? `${dir}/hosts` : ''),
-    f('LogPath', started ? `${dir}/${c.id}-json.log` : ''),
+    // Only json-file's path is shown (local keeps its files private, the others have none).
+    f('LogPath', started && logConfigOf(c).type === 'json-file' ? `${dir}/${c.id}-json.log` : ''),
     f('Name', `/${c.name}`),
     f('RestartCount', c.restartCount),
     f('Driver', 'vfs'),

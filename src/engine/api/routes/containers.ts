@@ -42,6 +42,7 @@ import {
 import { boolValue, del, get, intParam, post, type Route, readJson } from '../route.ts';
 import type { ClientStdin } from '../stdin.ts';
 import { frame } from '../stream.ts';
+import { compareVersions } from '../versions.ts';
 import { ENDPOINT_SETTINGS_TYPE } from './networks.ts';
 
 const PORT_BINDING = T.struct('PortBinding', { HostIp: T.string, HostPort: T.string });
@@ -82,6 +83,8 @@ const CONTAINER_CREATE = T.struct('ContainerConfigWrapper', {
       CapAdd: T.slice(T.string),
       Memory: T.int64,
       Binds: T.slice(T.string),
+      LogConfig: T.struct('LogConfig', { Type: T.string, Config: T.map(T.string) }),
+      IpcMode: T.string,
     }),
   ),
   NetworkingConfig: T.ptr(
@@ -229,7 +232,7 @@ export const containerRoutes: Route[] = [
       ),
     );
   }),
-  post('/containers/create', ({ engine, req }) => {
+  post('/containers/create', ({ engine, req, version }) => {
     // The daemon returns the decoder's error as it is (a 500), `EOF` for no body at all.
     const body = readJson<ContainerCreateRequest | null>(
       req,
@@ -242,13 +245,29 @@ export const containerRoutes: Route[] = [
     if (!body?.Image) throw new ApiError(400, 'Config cannot be empty in order to create a container');
     verifyPortBindings(body.HostConfig?.PortBindings);
     const name = req.query.get('name') ?? '';
+    if (body.HostConfig && compareVersions(version, '1.25') < 0) {
+      // API 1.24 and under: the client removes its --rm containers itself.
+      body.HostConfig.AutoRemove = false;
+    }
+    if (body.HostConfig && compareVersions(version, '1.40') < 0 && !body.HostConfig.IpcMode) {
+      // Older clients expect "shareable", the default before 1.40 (only with a HostConfig).
+      body.HostConfig.IpcMode = 'shareable';
+    }
     const c = containerCreate(engine, { ...strSlices(body), ...(name ? { name } : {}) });
     return jsonResponse(201, { Id: c.id, Warnings: createWarnings(body) });
   }),
   get('/containers/{name:.*}/json', ({ engine, req, params }) =>
     goJsonResponse(200, containerView(engine, getContainer(engine, params.name!), boolValue(req, 'size'))),
   ),
-  post('/containers/{name:.*}/start', async ({ engine, params }) => {
+  post('/containers/{name:.*}/start', async ({ engine, req, params, version }) => {
+    // A non-nil JSON object is at least 7 bytes: a HostConfig at start is gone since 1.24.
+    const chunked = /chunked/i.test(req.headers['transfer-encoding'] ?? '');
+    if ((req.body.length > 7 || chunked) && compareVersions(version, '1.24') >= 0) {
+      throw new ApiError(
+        400,
+        'starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24',
+      );
+    }
     const c = getContainer(engine, params.name!);
     // `docker run -i` attached to stdin before the start: the main process reads what it sends.
     const stdin = c.openStdin && !isRunning(c) ? attachedStdin.get(c) : undefined;
@@ -306,9 +325,10 @@ export const containerRoutes: Route[] = [
     containerKill(engine, params.name!, req.query.get('signal') || 'KILL');
     return emptyResponse(204);
   }),
-  post('/containers/{name:.*}/wait', ({ engine, req, params }) => {
+  post('/containers/{name:.*}/wait', ({ engine, req, params, version }) => {
     // The daemon switches over the two conditions it knows; anything else waits as not-running.
-    const asked = req.query.get('condition') ?? '';
+    // Before API 1.30 the router reads no condition at all.
+    const asked = compareVersions(version, '1.30') < 0 ? '' : (req.query.get('condition') ?? '');
     const condition = asked === 'next-exit' || asked === 'removed' ? asked : 'not-running';
     const c = getContainer(engine, params.name!);
     // A container that has not run yet (docker run waits before it starts), one that runs with

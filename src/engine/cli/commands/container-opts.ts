@@ -35,6 +35,8 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { name: 'label', short: 'l', type: 'list', help: 'Set meta data on a container' },
   { name: 'label-file', type: 'list', help: 'Read in a line delimited file of labels' },
   { name: 'link', type: 'list', help: 'Add link to another container' },
+  { name: 'log-driver', type: 'string', help: 'Logging driver for the container' },
+  { name: 'log-opt', type: 'list', help: 'Log driver options' },
   { name: 'mac-address', type: 'string', help: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
   { name: 'memory', short: 'm', type: { repeatable: false, typeName: 'bytes' }, help: 'Memory limit' },
   {
@@ -302,6 +304,16 @@ export function buildCreateRequest(
   if (flags.bool('rm') && restartName !== '' && restartName !== 'no') {
     throw new OptsError('Conflicting options: --restart and --rm');
   }
+  // parseLoggingOpts: KEY=VALUE (a lone KEY is an empty value), none takes no options.
+  const logOpts: Record<string, string> = {};
+  for (const o of flags.list('log-opt')) {
+    const i = o.indexOf('=');
+    if (i < 0) logOpts[o] = '';
+    else logOpts[o.slice(0, i)] = o.slice(i + 1);
+  }
+  if (flags.string('log-driver') === 'none' && Object.keys(logOpts).length) {
+    throw new OptsError('invalid logging opts for driver none');
+  }
   // parseNetworkOpts: each network once, and not user-defined ones beside built-in modes.
   const seenNetworks = new Set<string>();
   for (const n of networks) {
@@ -360,6 +372,7 @@ export function buildCreateRequest(
       CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
       Memory: memory,
       Binds: binds.length ? binds : null,
+      LogConfig: { Type: flags.string('log-driver'), Config: logOpts },
     },
     NetworkingConfig: { EndpointsConfig: endpointsConfig },
   };
