@@ -70,9 +70,8 @@ export function subscribeEvents(engine: Engine, fn: Listener): () => void {
 }
 
 function log(engine: Engine): EventLogRecord {
-  const state = engine.state as { events?: EventLogRecord };
-  state.events ??= { ids: [], actors: [], rows: [] };
-  return state.events;
+  engine.state.events ??= { ids: [], actors: [], rows: [] };
+  return engine.state.events;
 }
 
 /** `~` and the first 12 digits of a long ID (keeping a `sha256:` prefix). */
@@ -251,7 +250,7 @@ function decode(engine: Engine, rec: EventLogRecord): EngineEvent[] {
 
 /** Every event kept, oldest first. */
 export function allEvents(engine: Engine): EngineEvent[] {
-  const rec = (engine.state as { events?: EventLogRecord }).events;
+  const rec = engine.state.events;
   return rec ? decode(engine, rec) : [];
 }
 

@@ -4,6 +4,8 @@
  * records by the views in `../views/`.
  */
 
+import type { EventLogRecord } from './events.ts';
+
 export const STATE_SCHEMA = 1;
 
 export interface EngineState {
@@ -21,6 +23,8 @@ export interface EngineState {
   auths: Record<string, { username: string; identityToken: string; password?: string }>;
   /** Exec instances (`POST /containers/{id}/exec`), kept until their container is removed. */
   execs?: ExecRecord[];
+  /** The daemon's event log (`GET /events`, `docker events`), kept compactly: see `events.ts`. */
+  events?: EventLogRecord;
   /** Files students put in the sandbox host's home (compose files). */
   files: Record<string, string>;
 }

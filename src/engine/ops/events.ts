@@ -215,9 +215,12 @@ export function logExecEvent(
  * (Durations keep their milliseconds: see cli/commands/events.ts.)
  */
 export function cliEventTimestamp(value: string, nowMs: number): string | Error {
+  // The end of the millisecond: an event logged in the same millisecond (its nanoseconds past
+  // it) is still before `--until 0s`.
   const fixed = (ms: number) => {
-    const secs = Math.floor(ms / 1000);
-    return `${secs}.${String(Math.round((ms - secs * 1000) * 1e6)).padStart(9, '0')}`;
+    const whole = Math.floor(ms);
+    const secs = Math.floor(whole / 1000);
+    return `${secs}.${String((whole - secs * 1000) * 1e6 + 999_999).padStart(9, '0')}`;
   };
   if (value !== '0') {
     try {

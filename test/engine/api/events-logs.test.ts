@@ -177,7 +177,7 @@ describe('the event log', () => {
     const all = allEvents(e);
     expect(all).toHaveLength(EVENTS_LIMIT);
     expect(all[0]!.actorId).toBe(`${'f'.repeat(63)}4`);
-    const size = JSON.stringify((e.state as { events?: unknown }).events).length;
+    const size = JSON.stringify(e.state.events).length;
     expect(size).toBeLessThan(6000);
     for (let i = 1; i < all.length; i++) expect(all[i]!.timeNano > all[i - 1]!.timeNano).toBe(true);
   });
