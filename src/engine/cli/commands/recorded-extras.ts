@@ -140,8 +140,3 @@ const cp = (ctx: CommandContext) => {
 };
 implementRecorded('docker cp', cp);
 implementRecorded('docker container cp', cp);
-
-/** `docker events` with `--until` returns what happened in that window; the sandbox keeps no event log. */
-const events = (ctx: CommandContext) => (ctx.flags.string('until') ? 0 : notAvailable(ctx));
-implementRecorded('docker events', events);
-implementRecorded('docker system events', events);
