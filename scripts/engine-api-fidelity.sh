@@ -51,7 +51,8 @@ host_only() {
 for f in "${files[@]}"; do
   sock="$work/docker.sock"; rm -f "$sock"
   ./bin/docker-tutor engine-api --listen "unix://$sock" --seed 42 --recorded-host >/dev/null 2>&1 & server=$!
-  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+  # (tsx compiles at start: on a busy machine that takes seconds)
+  for _ in $(seq 600); do [ -S "$sock" ] && curl -sf --unix-socket "$sock" http://localhost/_ping >/dev/null && break; sleep 0.05; done
   out="$work/t.txt"; : > "$out"; skipped="$work/skipped"; : > "$skipped"
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in ''|'#'*|' '*'#'*) [ -z "${line// }" ] && continue ;; esac
