@@ -81,6 +81,8 @@ export const execCommand: LeafCommand = {
           ...(ctx.flags.has('user') ? { user: ctx.flags.string('user') } : {}),
           tty: ctx.flags.bool('tty'),
           detach: ctx.flags.bool('detach'),
+          // `echo hi | docker exec -i c cat`: what the host shell piped in is the exec's stdin.
+          ...(ctx.flags.bool('interactive') && ctx.stdin ? { stdin: ctx.stdin } : {}),
           ref: term,
         });
       if (started) logExecEnd(ctx.engine, c, execId, argv, res);

@@ -94,7 +94,9 @@ const run: LeafCommand = {
 function startAndReport(ctx: CommandContext, engine: Engine, c: ContainerRecord, detach: boolean): number {
   let res: ReturnType<typeof startContainer>;
   try {
-    res = startContainer(engine, c, detach);
+    // `echo hi | docker run -i alpine cat`: what the host shell piped in is the container's stdin.
+    const piped = !detach && ctx.flags.bool('interactive') && ctx.stdin ? ctx.stdin : undefined;
+    res = startContainer(engine, c, detach, piped === undefined ? undefined : () => piped);
   } catch (e) {
     if (e instanceof EngineError) {
       const code = (e as EngineError & { runExitCode?: number }).runExitCode ?? 125;
