@@ -18,6 +18,7 @@ import {
   serviceList,
   serviceRemove,
   serviceUpdate,
+  TASK_STATES,
   taskList,
 } from '../../ops/services.ts';
 import {
@@ -208,24 +209,6 @@ function managerOnlyEmpty(engine: Engine) {
   requireManager(engine);
   return jsonResponse(200, []);
 }
-
-/** The task states swarmkit knows, for the `desired-state` filter. */
-const TASK_STATES = [
-  'new',
-  'pending',
-  'assigned',
-  'accepted',
-  'preparing',
-  'ready',
-  'starting',
-  'running',
-  'complete',
-  'shutdown',
-  'failed',
-  'rejected',
-  'remove',
-  'orphaned',
-];
 
 /** `GET /tasks`: the daemon's filters, the service and node ones resolved first. */
 function listTasks(engine: Engine, req: ApiRequest): Array<{ service: ServiceRecord; task: TaskRecord }> {
